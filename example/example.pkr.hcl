@@ -1,0 +1,30 @@
+# An HCL2 build with Packer's null builder: it makes no machine image, but it
+# publishes an HCP Packer image (provider "null", id "Null"), which the enrich
+# post-processor labels with the git, build and CI facts of this repository.
+packer {
+  required_plugins {
+    enrich = {
+      version = ">= 0.1.0"
+      source  = "github.com/packer-enrich/enrich"
+    }
+  }
+}
+
+source "null" "example" {
+  communicator = "none"
+}
+
+build {
+  name    = "hcl2"
+  sources = ["source.null.example"]
+
+  post-processor "enrich" {
+    # Labels of your own, next to the git, build and CI labels added by default.
+    labels = {
+      team      = "platform"
+      artifact  = build.ID
+    }
+    # Where the enriched metadata is written; each build replaces its own entry.
+    output = "out/enriched.json"
+  }
+}

@@ -1,0 +1,112 @@
+// Package gitinfo answers "which source revision was this built from": the
+// commit, branch, tags, describe string, dirty state and remote of a git
+// repository, plus the CI run described by the environment. It knows nothing
+// of Packer.
+package gitinfo
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// DirtyMode selects what counts as a dirty work tree.
+type DirtyMode string
+
+const (
+	// DirtyAll counts tracked changes (staged or not) and untracked files
+	// that are not ignored.
+	DirtyAll DirtyMode = "all"
+	// DirtyTracked counts only changes to tracked files.
+	DirtyTracked DirtyMode = "tracked"
+	// DirtyOff does not check; Facts.Dirty stays nil.
+	DirtyOff DirtyMode = "off"
+)
+
+// ParseDirtyMode returns the mode for s ("" means DirtyAll) or an error naming
+// the valid values.
+func ParseDirtyMode(s string) (DirtyMode, error) {
+	switch DirtyMode(s) {
+	case "":
+		return DirtyAll, nil
+	case DirtyAll, DirtyTracked, DirtyOff:
+		return DirtyMode(s), nil
+	}
+	return "", fmt.Errorf("invalid dirty mode %q: valid values are %q, %q and %q", s, DirtyAll, DirtyTracked, DirtyOff)
+}
+
+// Options tunes Collect.
+type Options struct {
+	// Dirty selects the dirty check; "" means DirtyAll.
+	Dirty DirtyMode
+	// LookupEnv is the environment used for CI detection; nil means
+	// os.LookupEnv.
+	LookupEnv func(key string) (string, bool)
+}
+
+// ErrNotRepository is returned (wrapped) by Collect when path is not inside a
+// git repository.
+var ErrNotRepository = errors.New("not a git repository")
+
+// Facts are the facts Collect could establish about a repository.
+type Facts struct {
+	// Root is the work tree root (or the git dir of a bare repository).
+	Root string
+	// Commit is the full hex object name of HEAD; "" when unknown (e.g. an
+	// empty repository).
+	Commit string
+	// ShortCommit is Commit abbreviated like git does by default (7 hex
+	// digits, more in large repositories or when ambiguous).
+	ShortCommit string
+	// CommitTime is the committer time of HEAD in UTC; zero when unknown.
+	CommitTime time.Time
+	// Author is the author name of HEAD.
+	Author string
+	// Branch is never "HEAD": the checked-out branch, the CI branch when HEAD
+	// is detached, else the single local branch pointing at HEAD, else "".
+	Branch string
+	// Tags are the tags pointing at HEAD, lightweight and annotated, newest
+	// version first.
+	Tags []string
+	// Describe is like `git describe --tags --always`, shallow-safe.
+	Describe string
+	// Dirty tells whether the work tree has changes per Options.Dirty; nil
+	// when unknown or DirtyOff.
+	Dirty *bool
+	// Remote is the URL of origin (else of the only remote), credentials
+	// stripped.
+	Remote string
+	// CI is the CI run from the environment; nil when no CI was detected.
+	CI *CI
+	// Unknown maps a fact name ("dirty", "describe", ...) to the reason it
+	// is unknown.
+	Unknown map[string]string
+}
+
+// CI describes a CI run as told by the environment.
+type CI struct {
+	// Provider is one of "github-actions", "gitlab-ci", "jenkins",
+	// "circleci", "azure-pipelines", "bitbucket-pipelines", "buildkite",
+	// "travis-ci", "teamcity".
+	Provider string
+	// RunID identifies the run (pipeline, workflow or build) at the provider.
+	RunID string
+	// RunURL links to the run; credentials stripped.
+	RunURL string
+	// Branch is the branch the CI says it builds (the source branch for a
+	// pull request).
+	Branch string
+	// Tag is the tag the CI says it builds.
+	Tag string
+	// Commit is the commit the CI says it builds.
+	Commit string
+	// PullRequest is the PR/MR number or id when the run is for one.
+	PullRequest string
+}
+
+func (f *Facts) unknown(fact, format string, args ...any) {
+	if f.Unknown == nil {
+		f.Unknown = map[string]string{}
+	}
+	f.Unknown[fact] = fmt.Sprintf(format, args...)
+}

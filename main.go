@@ -1,0 +1,32 @@
+// Command packer-plugin-enrich is a Packer plugin whose post-processor,
+// enrich, adds git, build and CI facts as labels to the image metadata a
+// builder publishes to HCP Packer.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/packer-plugin-sdk/plugin"
+	"github.com/hashicorp/packer-plugin-sdk/version"
+
+	"github.com/packer-enrich/packer-plugin-enrich/postprocessor"
+)
+
+// Version is the plugin's version, the one place it is set. Release builds
+// stamp it with -ldflags "-X main.Version=...".
+var Version = "0.1.0"
+
+// VersionPrerelease marks a development build ("dev"); release builds set it
+// to "" with -ldflags "-X main.VersionPrerelease=".
+var VersionPrerelease = "dev"
+
+func main() {
+	pps := plugin.NewSet()
+	pps.RegisterPostProcessor(plugin.DEFAULT_NAME, new(postprocessor.PostProcessor))
+	pps.SetVersion(version.NewPluginVersion(Version, VersionPrerelease, ""))
+	if err := pps.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, err.Error())
+		os.Exit(1)
+	}
+}

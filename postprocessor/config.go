@@ -1,0 +1,335 @@
+//go:generate packer-sdc mapstructure-to-hcl2 -type Config
+//go:generate packer-sdc struct-markdown
+
+package postprocessor
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/packer-plugin-sdk/common"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+)
+
+// Config is the configuration of the enrich post-processor. Every option is
+// optional: `post-processor "enrich" {}` adds the git, build and CI labels to
+// every image the builder publishes.
+type Config struct {
+	common.PackerConfig `mapstructure:",squash"`
+
+	// Labels of your own to add to every image, as a map of label name to
+	// value. Values are templates: in JSON templates `{{ build "SourceAMI" }}`
+	// reads the builder's generated data, in HCL2 templates use `build.*`
+	// or any expression. A name that is also one of the labels this
+	// post-processor adds is an error: exclude that label with
+	// `exclude_labels` first.
+	Labels map[string]string `mapstructure:"labels"`
+	// Keys of the builder's generated data (what `build.X` or
+	// `{{ build "X" }}` read) to copy into labels. Each key becomes a snake
+	// case label: `SourceAMI` becomes `source_ami`. Only the keys named here
+	// are copied, never the whole generated data, and keys that hold secrets
+	// (such as `Password` or `SSHPrivateKey`) are refused. A key the builder
+	// did not produce is left out.
+	GeneratedDataLabels []string `mapstructure:"generated_data_labels"`
+	// A string put in front of every label this post-processor adds (git,
+	// build, CI and generated data labels), for example `enrich_` or
+	// `acme.`. Your own `labels` and the `oci` style's standard names are
+	// not prefixed. Allowed: letters, digits, `_`, `-`, `.` and `/`.
+	LabelPrefix string `mapstructure:"label_prefix"`
+	// How label names are spelled. `snake` (the default) gives names like
+	// `git_commit`, as Packer's own `git_sha`. `oci` uses the OCI image
+	// annotation names where one applies (`org.opencontainers.image.revision`
+	// for the commit, `.source` for the remote, `.created` for the build time,
+	// `.version` for the tag) and snake names for the rest. `gce` gives
+	// snake names that also obey Google Compute Engine's label rules
+	// (lowercase letters, digits, `_` and `-`, at most 63 characters) in
+	// names and values.
+	LabelStyle string `mapstructure:"label_style"`
+	// Names of labels this post-processor should not add, as named in the
+	// labels reference before any prefix or style, for example
+	// `["git_remote", "packer_run_uuid"]`.
+	ExcludeLabels []string `mapstructure:"exclude_labels"`
+	// What to do when an image already has a label with the same name and a
+	// different value (set by the builder or an earlier post-processor):
+	// `override` (the default) replaces it, `keep` keeps the image's value,
+	// `error` fails the build and names the labels.
+	OnConflict string `mapstructure:"on_conflict"`
+	// A path inside the git repository to describe. Defaults to the
+	// directory Packer runs in. Packer looks upward from it for the
+	// repository, as git does, so any directory of the work tree will do; in
+	// HCL2, `path.root` names the template's directory.
+	GitPath string `mapstructure:"git_path"`
+	// Fail the build when `git_path` is not inside a git repository. By
+	// default the post-processor says so in the output and adds the other
+	// labels without the git ones.
+	GitRequired bool `mapstructure:"git_required"`
+	// What makes the work tree count as dirty for the `git_dirty` label:
+	// `all` (the default) counts changes to tracked files and untracked
+	// files that are not ignored, `tracked` counts only changes to tracked
+	// files (as `git describe --dirty` does), `off` skips the check and
+	// leaves `git_dirty` out.
+	DirtyCheck string `mapstructure:"dirty_check"`
+	// When the builder publishes no HCP Packer image (some builders and
+	// post-processors do not), make one from the artifact so HCP Packer still
+	// records the build: its id is the artifact's id and its provider is
+	// `fallback_provider`. Off by default: such an artifact passes through
+	// with a message, and the labels are still written to `output` and to
+	// the generated data.
+	FallbackImage bool `mapstructure:"fallback_image"`
+	// The provider name of an image made by `fallback_image`. Defaults to
+	// the id of the builder that made the artifact.
+	FallbackProvider string `mapstructure:"fallback_provider"`
+	// The region of an image made by `fallback_image`. Empty by default.
+	FallbackRegion string `mapstructure:"fallback_region"`
+	// A JSON file to write the enriched metadata to, with one entry per
+	// build keyed by the build's name: its builder type, Packer run id,
+	// artifact id, and its images with their labels. Running a build again
+	// replaces that build's entry; entries of other builds are kept. The
+	// file is written atomically under a lock, so parallel builds and
+	// several Packer processes can share it. Its directory is created when
+	// missing. No file is written by default.
+	OutputPath string `mapstructure:"output"`
+
+	ctx interpolate.Context
+}
+
+// Label styles, conflict policies and their valid values.
+const (
+	styleSnake = "snake"
+	styleOCI   = "oci"
+	styleGCE   = "gce"
+
+	conflictOverride = "override"
+	conflictKeep     = "keep"
+	conflictError    = "error"
+)
+
+var (
+	validStyles    = []string{styleSnake, styleOCI, styleGCE}
+	validConflicts = []string{conflictOverride, conflictKeep, conflictError}
+	validDirty     = []string{string(gitinfo.DirtyAll), string(gitinfo.DirtyTracked), string(gitinfo.DirtyOff)}
+)
+
+// prepare decodes raws into c and checks every option, returning all the
+// problems at once. Label values are templates rendered later, in
+// PostProcess, once the builder's generated data is known.
+func (c *Config) prepare(raws ...interface{}) error {
+	err := config.Decode(c, &config.DecodeOpts{
+		PluginType:         "packer.post-processor.enrich",
+		Interpolate:        true,
+		InterpolateContext: &c.ctx,
+		InterpolateFilter: &interpolate.RenderFilter{
+			Exclude: []string{"labels"},
+		},
+	}, raws...)
+	if err != nil {
+		return err
+	}
+
+	var errs *packersdk.MultiError
+	add := func(err error) { errs = packersdk.MultiErrorAppend(errs, err) }
+
+	if c.LabelStyle == "" {
+		c.LabelStyle = styleSnake
+	}
+	if !contains(validStyles, c.LabelStyle) {
+		add(fmt.Errorf("label_style: unknown style %q; valid styles are %s", c.LabelStyle, quoteList(validStyles)))
+	}
+	if c.OnConflict == "" {
+		c.OnConflict = conflictOverride
+	}
+	if !contains(validConflicts, c.OnConflict) {
+		add(fmt.Errorf("on_conflict: unknown policy %q; valid policies are %s", c.OnConflict, quoteList(validConflicts)))
+	}
+	if c.DirtyCheck == "" {
+		c.DirtyCheck = string(gitinfo.DirtyAll)
+	}
+	if _, err := gitinfo.ParseDirtyMode(c.DirtyCheck); err != nil {
+		add(fmt.Errorf("dirty_check: unknown mode %q; valid modes are %s", c.DirtyCheck, quoteList(validDirty)))
+	}
+	if c.LabelPrefix != "" && !validPrefix(c.LabelPrefix) {
+		add(fmt.Errorf("label_prefix: %q has characters a label name cannot hold; use letters, digits, '_', '-', '.' and '/'", c.LabelPrefix))
+	}
+	if !c.FallbackImage && (c.FallbackProvider != "" || c.FallbackRegion != "") {
+		add(errors.New("fallback_provider and fallback_region apply only with fallback_image = true; set fallback_image or remove them"))
+	}
+	for _, err := range c.checkGeneratedDataLabels() {
+		add(err)
+	}
+	for _, err := range c.checkExcludeLabels() {
+		add(err)
+	}
+	for _, err := range c.checkLabels() {
+		add(err)
+	}
+	if errs != nil && len(errs.Errors) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// checkGeneratedDataLabels refuses empty, duplicate and secret keys.
+func (c *Config) checkGeneratedDataLabels() []error {
+	var errs []error
+	seen := map[string]string{}
+	for i, key := range c.GeneratedDataLabels {
+		name := snakeCase(key)
+		switch {
+		case strings.TrimSpace(key) == "":
+			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: the key is empty; name a key of the builder's generated data, such as \"SourceAMI\"", i))
+		case isSecretKey(key):
+			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q holds a secret and is never copied into labels; remove it", i, key))
+		case seen[name] != "":
+			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q and %q both become the label %q; keep one", i, seen[name], key, name))
+		case builtinLabel(name):
+			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q becomes %q, a label this post-processor already adds; remove it", i, key, name))
+		default:
+			seen[name] = key
+		}
+	}
+	return errs
+}
+
+// checkExcludeLabels refuses names that match no label, to catch typos.
+func (c *Config) checkExcludeLabels() []error {
+	var errs []error
+	for i, name := range c.ExcludeLabels {
+		if builtinLabel(name) {
+			continue
+		}
+		if contains(c.generatedLabelNames(), name) {
+			continue
+		}
+		errs = append(errs, fmt.Errorf("exclude_labels[%d]: %q is not a label this post-processor adds; valid names are %s", i, name, quoteList(builtinLabelNames())))
+	}
+	return errs
+}
+
+// checkLabels checks the user's label names, that they do not collide with
+// the labels the post-processor adds, and that their values are valid
+// templates.
+func (c *Config) checkLabels() []error {
+	var errs []error
+	added := map[string]string{}
+	for _, name := range c.addedLabelNames() {
+		added[c.labelKey(name)] = name
+	}
+	keys := make([]string, 0, len(c.Labels))
+	for k := range c.Labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if strings.TrimSpace(k) == "" {
+			errs = append(errs, errors.New("labels: a label name is empty; give every label a name"))
+			continue
+		}
+		if strings.ContainsAny(k, "\n\r\t") || strings.TrimSpace(k) != k {
+			errs = append(errs, fmt.Errorf("labels[%q]: a label name cannot have surrounding spaces, tabs or line breaks", k))
+			continue
+		}
+		if c.LabelStyle == styleGCE && !gceName(k) {
+			errs = append(errs, fmt.Errorf("labels[%q]: with label_style = \"gce\" a name must start with a lowercase letter and hold only lowercase letters, digits, '_' and '-', at most 63 characters", k))
+		}
+		if name, ok := added[k]; ok {
+			errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %s adds; add %q to exclude_labels to set it yourself", k, describeAdded(name), name))
+		}
+		if err := validateTemplate(c.Labels[k], c.ctx); err != nil {
+			errs = append(errs, fmt.Errorf("labels[%q]: %w", k, err))
+		}
+	}
+	return errs
+}
+
+// validateTemplate renders s against a copy of ctx, as PostProcess will, to
+// report template syntax errors and unknown functions at validate time.
+// Before the build, the build's generated data are placeholders.
+func validateTemplate(s string, ctx interpolate.Context) error {
+	if !strings.Contains(s, "{{") {
+		return nil
+	}
+	if ctx.Data == nil {
+		// No placeholders (HCL2): check the syntax and function names only.
+		return interpolate.Validate(s, &ctx)
+	}
+	_, err := interpolate.Render(s, &ctx)
+	return err
+}
+
+// generatedLabelNames returns the label names of generated_data_labels.
+func (c *Config) generatedLabelNames() []string {
+	names := make([]string, 0, len(c.GeneratedDataLabels))
+	for _, key := range c.GeneratedDataLabels {
+		names = append(names, snakeCase(key))
+	}
+	return names
+}
+
+// addedLabelNames returns the names, before prefix and style, of every label
+// the post-processor may add: built-in and generated data labels, less the
+// excluded ones.
+func (c *Config) addedLabelNames() []string {
+	var names []string
+	for _, name := range append(builtinLabelNames(), c.generatedLabelNames()...) {
+		if !contains(c.ExcludeLabels, name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func describeAdded(name string) string {
+	if builtinLabel(name) {
+		return fmt.Sprintf("%q", name)
+	}
+	return fmt.Sprintf("%q from generated_data_labels", name)
+}
+
+func validPrefix(p string) bool {
+	for _, r := range p {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case r == '_', r == '-', r == '.', r == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// secretMarkers are parts of generated data keys that hold secrets, such as
+// Password, SSHPrivateKey or WinRMPassword.
+var secretMarkers = []string{"password", "secret", "privatekey", "private_key", "token", "credential", "apikey", "api_key", "passphrase"}
+
+func isSecretKey(key string) bool {
+	k := strings.ToLower(key)
+	for _, m := range secretMarkers {
+		if strings.Contains(k, m) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteList(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,247 @@
+// Package postprocessor implements the enrich post-processor: it adds git,
+// build and CI facts as labels to the HCP Packer images of an artifact and
+// returns an artifact whose state carries them.
+package postprocessor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2/hcldec"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+)
+
+// PostProcessor is the enrich post-processor.
+type PostProcessor struct {
+	config Config
+
+	// now and lookupEnv stand for time.Now and os.LookupEnv; tests set
+	// them.
+	now       func() time.Time
+	lookupEnv func(string) (string, bool)
+}
+
+// ConfigSpec returns the HCL2 spec of Config.
+func (p *PostProcessor) ConfigSpec() hcldec.ObjectSpec {
+	return p.config.FlatMapstructure().HCL2Spec()
+}
+
+// Configure decodes and checks the configuration. Packer calls it once for
+// JSON templates and twice for HCL2 templates, first with the build's values
+// unknown.
+func (p *PostProcessor) Configure(raws ...interface{}) error {
+	p.config = Config{}
+	return p.config.prepare(raws...)
+}
+
+// PostProcess adds the labels to the images of source and returns an
+// Artifact that serves them. Everything the Artifact serves is read from
+// source here: once PostProcess returns, a plugin can no longer ask the
+// source anything. The source is always kept.
+func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source packersdk.Artifact) (packersdk.Artifact, bool, bool, error) {
+	const keep, forceKeep = true, true
+	c := &p.config
+
+	art := &Artifact{
+		builderID: source.BuilderId(),
+		id:        source.Id(),
+		files:     source.Files(),
+		str:       source.String(),
+		state:     map[string]interface{}{},
+	}
+	for _, key := range carriedStateKeys {
+		if v := source.State(key); v != nil {
+			art.state[key] = v
+		}
+	}
+	generated := stringKeyed(source.State(generatedDataKey))
+	imageState := source.State(image.ArtifactStateURI)
+
+	userLabels, err := c.renderLabels(generated)
+	if err != nil {
+		return source, keep, forceKeep, err
+	}
+
+	f := facts{
+		BuildTime:  p.clock().UTC().Truncate(time.Second),
+		Packer:     c.PackerCoreVersion,
+		BuildName:  c.PackerBuildName,
+		Builder:    c.PackerBuilderType,
+		Generated:  generated,
+		UserLabels: userLabels,
+	}
+	if v, ok := p.env()("PACKER_RUN_UUID"); ok {
+		f.RunUUID = v
+	}
+	f.Git, f.CI, err = p.gitFacts(ctx, ui)
+	if err != nil {
+		return source, keep, forceKeep, err
+	}
+	labels := c.buildLabels(f)
+	art.labels = labels
+
+	images, err := decodeImages(imageState)
+	if err != nil {
+		ui.Error(fmt.Sprintf("enrich: %s; the images are passed on without labels", err))
+		art.rawImages = imageState
+		images = nil
+	}
+	if len(images) == 0 && err == nil {
+		images, err = p.fallbackImages(ui, art)
+		if err != nil {
+			return source, keep, forceKeep, err
+		}
+	}
+
+	var conflicts []string
+	for i := range images {
+		img := &images[i]
+		for _, k := range mergeLabels(img, labels, c.OnConflict) {
+			conflicts = append(conflicts, fmt.Sprintf("%s on image %s", k, img.ImageID))
+		}
+		art.images = append(art.images, img)
+	}
+	if c.OnConflict == conflictError && len(conflicts) > 0 {
+		return source, keep, forceKeep, fmt.Errorf("enrich: on_conflict = \"error\": the image already has other values for %s; set on_conflict to \"override\" or \"keep\", or exclude those labels", strings.Join(conflicts, ", "))
+	}
+	for _, k := range conflicts {
+		log.Printf("[DEBUG] enrich: label %s had another value; on_conflict = %q", k, c.OnConflict)
+	}
+
+	art.generated = make(map[string]interface{}, len(generated)+len(labels))
+	for k, v := range generated {
+		art.generated[k] = v
+	}
+	for k, v := range labels {
+		art.generated[k] = v
+	}
+
+	if c.OutputPath != "" {
+		if err := writeOutput(ctx, c.OutputPath, c.outputEntry(art)); err != nil {
+			return source, keep, forceKeep, fmt.Errorf("enrich: output: %w", err)
+		}
+	}
+
+	p.report(ui, art)
+	return art, keep, forceKeep, nil
+}
+
+// renderLabels renders the user's label templates with the build's generated
+// data, as Packer's manifest post-processor does with custom_data.
+func (c *Config) renderLabels(generated map[string]interface{}) (map[string]string, error) {
+	ictx := c.ctx
+	ictx.Data = generated
+	out := make(map[string]string, len(c.Labels))
+	for k, v := range c.Labels {
+		r, err := interpolate.Render(v, &ictx)
+		if err != nil {
+			return nil, fmt.Errorf("enrich: labels[%q]: %w", k, err)
+		}
+		out[k] = r
+	}
+	return out, nil
+}
+
+// gitFacts collects the repository's facts and the CI's. With no repository
+// it warns, or fails when git_required is set.
+func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo.Facts, *gitinfo.CI, error) {
+	c := &p.config
+	path := c.GitPath
+	if path == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, nil, fmt.Errorf("enrich: git_path: finding the working directory: %w", err)
+		}
+		path = wd
+	}
+	mode, err := gitinfo.ParseDirtyMode(c.DirtyCheck)
+	if err != nil {
+		return nil, nil, fmt.Errorf("enrich: dirty_check: %w", err)
+	}
+	g, err := gitinfo.Collect(ctx, path, gitinfo.Options{Dirty: mode, LookupEnv: p.env()})
+	switch {
+	case err == nil:
+		for fact, reason := range g.Unknown {
+			log.Printf("[DEBUG] enrich: git fact %s is unknown: %s", fact, reason)
+		}
+		return g, g.CI, nil
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return nil, nil, err
+	case c.GitRequired:
+		return nil, nil, fmt.Errorf("enrich: git_required is set, but the git facts of %s could not be read: %w", path, err)
+	default:
+		ui.Say(fmt.Sprintf("enrich: no git labels: %s (set git_path to the repository, or git_required = true to fail instead)", err))
+		return nil, gitinfo.DetectCI(p.env()), nil
+	}
+}
+
+// fallbackImages makes an image from the artifact when the source publishes
+// none and fallback_image is set; otherwise it says that the images carry
+// no labels.
+func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) ([]image.Image, error) {
+	c := &p.config
+	if !c.FallbackImage {
+		where := "the generated data"
+		if c.OutputPath != "" {
+			where += " and " + c.OutputPath
+		}
+		ui.Say(fmt.Sprintf("enrich: the %s artifact publishes no HCP Packer image, so no image gets labels; "+
+			"they are in %s. Set fallback_image = true to make an image from the artifact.", art.builderID, where))
+		return nil, nil
+	}
+	provider := c.FallbackProvider
+	if provider == "" {
+		provider = art.builderID
+	}
+	img := image.Image{ImageID: art.id, ProviderName: provider, ProviderRegion: c.FallbackRegion}
+	if err := img.Validate(); err != nil {
+		return nil, fmt.Errorf("enrich: fallback_image: the artifact (id %q, builder %q) cannot make an HCP Packer image: %w; set fallback_provider", art.id, art.builderID, err)
+	}
+	return []image.Image{img}, nil
+}
+
+// report writes the one line a build shows, and the details to the log.
+func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
+	names := make([]string, 0, len(art.images))
+	for _, img := range art.images {
+		names = append(names, img.String())
+	}
+	switch len(art.images) {
+	case 0:
+		ui.Say(fmt.Sprintf("enrich: %d labels added to the generated data (no HCP Packer image)", len(art.labels)))
+	default:
+		ui.Say(fmt.Sprintf("enrich: %d labels added to %d image(s): %s", len(art.labels), len(art.images), strings.Join(names, "; ")))
+	}
+	keys := make([]string, 0, len(art.labels))
+	for k := range art.labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		log.Printf("[DEBUG] enrich: label %s = %q", k, art.labels[k])
+	}
+}
+
+func (p *PostProcessor) clock() time.Time {
+	if p.now != nil {
+		return p.now()
+	}
+	return time.Now()
+}
+
+func (p *PostProcessor) env() func(string) (string, bool) {
+	if p.lookupEnv != nil {
+		return p.lookupEnv
+	}
+	return os.LookupEnv
+}
