@@ -116,9 +116,18 @@ func scenarios() []scenario {
 			must(r.t, os.Chtimes(filepath.Join(r.dir, "README.md"), now, now))
 			return r.dir
 		}},
-		{name: "staged", setup: func(r *gitRepo) string { r.basic(); r.write("README.md", "staged\n"); r.git("add", "README.md"); return r.dir }},
+		{name: "staged", setup: func(r *gitRepo) string {
+			r.basic()
+			r.write("README.md", "staged\n")
+			r.git("add", "README.md")
+			return r.dir
+		}},
 		{name: "staged new file", setup: func(r *gitRepo) string { r.basic(); r.write("new.txt", "n\n"); r.git("add", "new.txt"); return r.dir }},
-		{name: "deleted", setup: func(r *gitRepo) string { r.basic(); must(r.t, os.Remove(filepath.Join(r.dir, "docs/guide.txt"))); return r.dir }},
+		{name: "deleted", setup: func(r *gitRepo) string {
+			r.basic()
+			must(r.t, os.Remove(filepath.Join(r.dir, "docs/guide.txt")))
+			return r.dir
+		}},
 		{name: "deleted staged", setup: func(r *gitRepo) string { r.basic(); r.git("rm", "-q", "docs/guide.txt"); return r.dir }},
 		{name: "renamed", setup: func(r *gitRepo) string { r.basic(); r.git("mv", "docs/guide.txt", "docs/manual.txt"); return r.dir }},
 		{name: "untracked file", setup: func(r *gitRepo) string { r.basic(); r.write("notes.txt", "x\n"); return r.dir }},
@@ -128,7 +137,12 @@ func scenarios() []scenario {
 			must(r.t, os.MkdirAll(filepath.Join(r.dir, "empty/inner"), 0o750))
 			return r.dir
 		}},
-		{name: "ignored file", setup: func(r *gitRepo) string { r.basic(); r.write("debug.log", "x\n"); r.write("src/deep.log", "x\n"); return r.dir }},
+		{name: "ignored file", setup: func(r *gitRepo) string {
+			r.basic()
+			r.write("debug.log", "x\n")
+			r.write("src/deep.log", "x\n")
+			return r.dir
+		}},
 		{name: "ignored directory", setup: func(r *gitRepo) string { r.basic(); r.write("build/out/app", "bin\n"); return r.dir }},
 		{name: "nested gitignore", setup: func(r *gitRepo) string {
 			r.basic()
@@ -170,7 +184,11 @@ func scenarios() []scenario {
 			r.write("vendor/other.txt", "o\n")
 			return r.dir
 		}},
-		{name: "mode change", setup: func(r *gitRepo) string { r.basic(); must(r.t, os.Chmod(filepath.Join(r.dir, "README.md"), 0o755)); return r.dir }},
+		{name: "mode change", setup: func(r *gitRepo) string {
+			r.basic()
+			must(r.t, os.Chmod(filepath.Join(r.dir, "README.md"), 0o755))
+			return r.dir
+		}},
 		{name: "mode change with core.fileMode false", setup: func(r *gitRepo) string {
 			r.basic()
 			r.git("config", "core.fileMode", "false")
@@ -197,7 +215,12 @@ func scenarios() []scenario {
 			r.write("README.md", "changed but assumed unchanged\n")
 			return r.dir
 		}},
-		{name: "intent to add", setup: func(r *gitRepo) string { r.basic(); r.write("ita.txt", "x\n"); r.git("add", "-N", "ita.txt"); return r.dir }},
+		{name: "intent to add", setup: func(r *gitRepo) string {
+			r.basic()
+			r.write("ita.txt", "x\n")
+			r.git("add", "-N", "ita.txt")
+			return r.dir
+		}},
 		{name: "merge conflict", setup: func(r *gitRepo) string {
 			r.basic()
 			r.git("checkout", "-q", "-b", "other")

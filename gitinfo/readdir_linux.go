@@ -72,4 +72,3 @@ func readDirKinds(path string, buf []byte, fn func(name []byte, kind int) bool) 
 		}
 	}
 }
-

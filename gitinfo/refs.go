@@ -45,7 +45,7 @@ func (s *refStore) dirFor(name string) string {
 func (s *refStore) readLooseRef(name string) (sym string, id oid, found bool, err error) {
 	b, err := os.ReadFile(filepath.Join(s.dirFor(name), filepath.FromSlash(name))) // #nosec G304 -- ref path inside the git dir
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errIsDir) || isDirErr(err) {
+		if errors.Is(err, fs.ErrNotExist) || isDirErr(err) {
 			return "", "", false, nil
 		}
 		return "", "", false, err
@@ -60,8 +60,6 @@ func (s *refStore) readLooseRef(name string) (sym string, id oid, found bool, er
 	}
 	return "", id, true, nil
 }
-
-var errIsDir = errors.New("is a directory")
 
 func isDirErr(err error) bool {
 	var pe *fs.PathError

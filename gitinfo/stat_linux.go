@@ -23,15 +23,6 @@ func toFileStat(st *unix.Stat_t) fileStat {
 	}
 }
 
-// lstatPath returns the stat data git records in the index.
-func lstatPath(path string) (fileStat, error) {
-	var st unix.Stat_t
-	if err := unix.Lstat(path, &st); err != nil {
-		return fileStat{}, err
-	}
-	return toFileStat(&st), nil
-}
-
 // statter lstats work tree paths relative to an open handle on their
 // directory, so the kernel resolves one component per file instead of the
 // whole path. Index order keeps files of a directory together.

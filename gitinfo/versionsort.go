@@ -2,13 +2,11 @@ package gitinfo
 
 import "sort"
 
-// versionLess compares like git's version sort (glibc strverscmp): digit
-// runs compare numerically; runs with leading zeros are fractional and sort
-// before plain numbers.
-func versionLess(a, b string) bool { return versionCmp(a, b) < 0 }
-
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// versionCmp compares like git's version sort (glibc strverscmp): digit
+// runs compare numerically; runs with leading zeros are fractional and sort
+// before plain numbers.
 func versionCmp(a, b string) int {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {

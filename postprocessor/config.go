@@ -254,7 +254,7 @@ func validateTemplate(s string, ctx interpolate.Context) error {
 	if !strings.Contains(s, "{{") {
 		return nil
 	}
-	if ctx.Data == nil {
+	if isNil(ctx.Data) {
 		// No placeholders (HCL2): check the syntax and function names only.
 		return interpolate.Validate(s, &ctx)
 	}

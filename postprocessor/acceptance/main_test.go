@@ -1,0 +1,152 @@
+// Package acceptance is the end-to-end suite of the enrich post-processor: a
+// real Packer (v1.16.0, bin/packer) runs templates written for it against a
+// loopback HCP Packer API, inside temporary git repositories, and the tests
+// assert on what the API received.
+//
+// It runs only with PACKER_ACC=1 (make acc-test sets it). The Packer binary
+// is ENRICH_TEST_PACKER, else bin/packer of the module; the plugin binary is
+// ENRICH_TEST_PLUGIN, else it is built from the module. The suite also builds
+// a small builder plugin, testdata/noimage, for builders that publish no image
+// and generated data that holds secrets.
+package acceptance
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+const (
+	enrichSource  = "github.com/packer-enrich/enrich"
+	noimageSource = "github.com/packer-enrich/noimage"
+)
+
+// suite holds what TestMain prepared for every test.
+var suite struct {
+	packer     string // the Packer binary
+	pluginPath string // PACKER_PLUGIN_PATH with enrich and noimage installed
+	gitPath    string // the directory of the git binary, put on Packer's PATH
+	setupErr   error
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	if os.Getenv("PACKER_ACC") != "1" {
+		// The tests skip themselves with a message saying so.
+		return m.Run()
+	}
+	tmp, err := os.MkdirTemp("", "enrich-acc-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acceptance: ", err)
+		return 1
+	}
+	defer func() { _ = os.RemoveAll(tmp) }()
+	suite.setupErr = setup(tmp)
+	return m.Run()
+}
+
+// requireAcc skips t unless PACKER_ACC=1 and fails it when the suite could
+// not be set up.
+func requireAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("PACKER_ACC") != "1" {
+		t.Skip("acceptance test: set PACKER_ACC=1 to run it (make acc-test does), with a Packer binary in ENRICH_TEST_PACKER or bin/packer")
+	}
+	if suite.setupErr != nil {
+		t.Fatalf("setting up the acceptance suite: %v", suite.setupErr)
+	}
+}
+
+// moduleRoot is the root of the module, two levels above this package.
+func moduleRoot() (string, error) {
+	return filepath.Abs(filepath.Join("..", ".."))
+}
+
+func setup(tmp string) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	suite.packer = os.Getenv("ENRICH_TEST_PACKER")
+	if suite.packer == "" {
+		suite.packer = filepath.Join(root, "bin", "packer")
+	}
+	if _, err := os.Stat(suite.packer); err != nil {
+		return fmt.Errorf("no Packer binary (%w): run `make acc-test`, which builds bin/packer, or set ENRICH_TEST_PACKER", err)
+	}
+	git, err := exec.LookPath("git")
+	if err != nil {
+		return fmt.Errorf("the suite needs git on PATH: %w", err)
+	}
+	suite.gitPath = filepath.Dir(git)
+
+	plugin := os.Getenv("ENRICH_TEST_PLUGIN")
+	if plugin == "" {
+		plugin = filepath.Join(tmp, "bin", "packer-plugin-enrich")
+		if err := goBuild(root, plugin, "."); err != nil {
+			return err
+		}
+	}
+	noimage := filepath.Join(tmp, "bin", "packer-plugin-noimage")
+	if err := goBuild(root, noimage, "./postprocessor/acceptance/testdata/noimage"); err != nil {
+		return err
+	}
+
+	suite.pluginPath = filepath.Join(tmp, "plugins")
+	home := filepath.Join(tmp, "home")
+	for _, p := range []struct{ bin, source string }{{plugin, enrichSource}, {noimage, noimageSource}} {
+		cmd := exec.Command(suite.packer, "plugins", "install", "--path", p.bin, p.source) //nolint:gosec // the test's own Packer and plugin binaries
+		cmd.Env = baseEnv(home, tmp)
+		cmd.Dir = tmp
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("packer plugins install --path %s %s: %w\n%s", p.bin, p.source, err, out)
+		}
+	}
+	return nil
+}
+
+// goBuild builds pkg of the module at root into out, with the environment
+// of the test (GOCACHE, GOFLAGS, ...).
+func goBuild(root, out, pkg string) error {
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goBin); err != nil {
+		goBin = "go"
+	}
+	cmd := exec.Command(goBin, "build", "-o", out, pkg) //nolint:gosec // builds the module's own packages
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build -o %s %s: %w\n%s", out, pkg, err, stderr.String())
+	}
+	return nil
+}
+
+// baseEnv is the environment every Packer process starts from: built from
+// scratch, never inherited, so that neither the CI's variables (CI,
+// GITHUB_*, HCP_*) nor the user's Packer settings reach the build.
+func baseEnv(home, tmp string) []string {
+	path := "/usr/bin:/bin"
+	if suite.gitPath != "" {
+		path = suite.gitPath + ":" + path
+	}
+	return []string{
+		"PATH=" + path,
+		"HOME=" + home,
+		"TMPDIR=" + tmp,
+		"CHECKPOINT_DISABLE=1",
+		"PACKER_PLUGIN_PATH=" + suite.pluginPath,
+		"PACKER_NO_COLOR=1",
+		// git, when the plugin falls back to it, reads no user or system
+		// configuration.
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_CONFIG_GLOBAL=/dev/null",
+	}
+}
