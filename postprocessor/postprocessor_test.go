@@ -3,6 +3,7 @@ package postprocessor
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -394,5 +395,23 @@ func TestPostProcessCancelled(t *testing.T) {
 	_, _, _, err := p.PostProcess(ctx, ui, sourceArtifact(twoRegions(), nil))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestPostProcessWritesOutput(t *testing.T) {
+	r := newTestRepo(t)
+	path := filepath.Join(t.TempDir(), "out", "enriched.json")
+	vars := map[string]string{"PACKER_RUN_UUID": "run-1"}
+	art, _ := run(t, configured(t, map[string]interface{}{"git_path": r.dir, "output": path}, vars), sourceArtifact(twoRegions(), nil))
+	got := readOutput(t, path)["web"]
+	if got.Name != "web" || got.BuilderType != "amazon-ebs" || got.PackerRunUUID != "run-1" || got.ArtifactID != art.Id() ||
+		got.BuilderID != "mitchellh.amazonebs" || got.BuildTime != "2026-11-21T10:30:00Z" {
+		t.Errorf("entry = %+v", got)
+	}
+	if !reflect.DeepEqual(got.Labels, art.Labels()) {
+		t.Errorf("entry labels %v, want %v", got.Labels, art.Labels())
+	}
+	if len(got.Images) != 2 || got.Images[1].ProviderRegion != "eu-west-1" || got.Images[1].Labels["git_commit"] != r.git("rev-parse", "HEAD") || got.Images[1].Labels["os"] != "ubuntu" {
+		t.Errorf("entry images = %+v", got.Images)
 	}
 }

@@ -128,7 +128,7 @@ type lazyWrapper struct{ packersdk.Artifact }
 
 type lazyPostProcessor struct{}
 
-func (lazyPostProcessor) ConfigSpec() hcldec.ObjectSpec { return nil }
+func (lazyPostProcessor) ConfigSpec() hcldec.ObjectSpec  { return nil }
 func (lazyPostProcessor) Configure(...interface{}) error { return nil }
 func (lazyPostProcessor) PostProcess(_ context.Context, _ packersdk.Ui, a packersdk.Artifact) (packersdk.Artifact, bool, bool, error) {
 	return lazyWrapper{a}, true, true, nil

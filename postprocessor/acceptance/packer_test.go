@@ -1,0 +1,391 @@
+package acceptance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// packerTimeout bounds one Packer run.
+const packerTimeout = 3 * time.Minute
+
+// result is what one Packer run left behind.
+type result struct {
+	Code   int
+	Stdout string
+	Stderr string
+	// Log is the PACKER_LOG file.
+	Log   string
+	Start time.Time
+	End   time.Time
+}
+
+// all is everything Packer printed or logged.
+func (r result) all() string { return r.Stdout + "\n" + r.Stderr + "\n" + r.Log }
+
+func (r result) String() string {
+	return fmt.Sprintf("exit code %d\n--- stdout:\n%s\n--- stderr:\n%s", r.Code, r.Stdout, r.Stderr)
+}
+
+// packer runs Packer with args in dir. Every run gets a fresh HOME (so no
+// HCP token cache or Packer configuration is shared), its own TMPDIR and
+// PACKER_LOG file, CHECKPOINT_DISABLE=1 and the suite's PACKER_PLUGIN_PATH;
+// with hcp, the variables that point Packer at that loopback HCP API; and
+// env. Nothing else of the test's environment reaches Packer.
+func packer(t *testing.T, dir string, hcp *hcpServer, env map[string]string, args ...string) result {
+	t.Helper()
+	base := t.TempDir()
+	home := filepath.Join(base, "home")
+	tmp := filepath.Join(base, "tmp")
+	for _, d := range []string{home, tmp} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logPath := filepath.Join(base, "packer.log")
+	vars := baseEnv(home, tmp)
+	vars = append(vars, "PACKER_LOG=1", "PACKER_LOG_PATH="+logPath)
+	if hcp != nil {
+		for k, v := range hcp.env() {
+			vars = append(vars, k+"="+v)
+		}
+	}
+	names := make([]string, 0, len(env))
+	for k := range env {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		vars = append(vars, k+"="+env[k])
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), packerTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, suite.packer, args...) //nolint:gosec // the suite's Packer binary with the test's arguments
+	cmd.Dir = dir
+	cmd.Env = vars
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	r := result{Start: time.Now()}
+	err := cmd.Run()
+	r.End = time.Now()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		r.Code = exit.ExitCode()
+	default:
+		t.Fatalf("running packer %s: %v", strings.Join(args, " "), err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("packer %s did not finish within %s", strings.Join(args, " "), packerTimeout)
+	}
+	r.Stdout, r.Stderr = stdout.String(), stderr.String()
+	if b, err := os.ReadFile(logPath); err == nil { //nolint:gosec // the test's own log file
+		r.Log = string(b)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".config", "hcp")); hcp == nil && err == nil {
+		t.Errorf("Packer wrote HCP credentials in HOME without an HCP server")
+	}
+	return r
+}
+
+// mustSucceed fails t unless r exited 0.
+func mustSucceed(t *testing.T, r result) {
+	t.Helper()
+	if r.Code != 0 {
+		t.Fatalf("packer failed: %s", r)
+	}
+}
+
+// mustFail fails t unless r exited non-zero and said every one of msgs.
+func mustFail(t *testing.T, r result, msgs ...string) {
+	t.Helper()
+	if r.Code == 0 {
+		t.Fatalf("packer succeeded, want a failure: %s", r)
+	}
+	out := r.Stdout + r.Stderr
+	for _, m := range msgs {
+		if !strings.Contains(out, m) {
+			t.Errorf("packer's output does not say %q:\n%s", m, r)
+		}
+	}
+}
+
+// repo is a temporary git repository.
+type repo struct {
+	t    *testing.T
+	dir  string
+	home string
+	tick int
+}
+
+// newRepo makes an empty repository on branch main.
+func newRepo(t *testing.T) *repo {
+	t.Helper()
+	base := t.TempDir()
+	r := &repo{t: t, dir: filepath.Join(base, "repo"), home: filepath.Join(base, "githome")}
+	for _, d := range []string{r.dir, r.home} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.git("init", "-q", "-b", "main")
+	return r
+}
+
+// git runs git in the repository and returns its trimmed output.
+func (r *repo) git(args ...string) string {
+	r.t.Helper()
+	date := fmt.Sprintf("2024-05-01T10:%02d:00Z", r.tick)
+	cmd := exec.Command("git", args...)
+	cmd.Dir = r.dir
+	cmd.Env = []string{
+		"PATH=" + suite.gitPath + ":/usr/bin:/bin",
+		"HOME=" + r.home,
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_AUTHOR_NAME=Acc Test", "GIT_AUTHOR_EMAIL=acc@example.com",
+		"GIT_COMMITTER_NAME=Acc Test", "GIT_COMMITTER_EMAIL=acc@example.com",
+		"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date,
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// write writes a file of the work tree.
+func (r *repo) write(name, content string) {
+	r.t.Helper()
+	p := filepath.Join(r.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// commit commits every change and returns the commit's name.
+func (r *repo) commit(msg string) string {
+	r.t.Helper()
+	r.tick++
+	r.git("add", "-A")
+	r.git("commit", "-q", "--allow-empty", "-m", msg)
+	return r.git("rev-parse", "HEAD")
+}
+
+// gitLabels is what git itself says about HEAD, as the enrich labels that
+// hold it: the suite's oracle. remote is the expected git_remote.
+func (r *repo) gitLabels(remote string) map[string]string {
+	r.t.Helper()
+	l := map[string]string{
+		"git_commit":       r.git("rev-parse", "HEAD"),
+		"git_commit_short": r.git("rev-parse", "--short", "HEAD"),
+		"git_describe":     r.git("describe", "--tags", "--always"),
+		"git_dirty":        fmt.Sprint(r.git("status", "--porcelain") != ""),
+	}
+	ct, err := time.Parse(time.RFC3339, r.git("show", "-s", "--format=%cI", "HEAD"))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	l["git_commit_time"] = ct.UTC().Format(time.RFC3339)
+	if b := r.gitMaybe("symbolic-ref", "-q", "--short", "HEAD"); b != "" {
+		l["git_branch"] = b
+	}
+	if tags := r.git("tag", "--points-at", "HEAD", "--sort=-version:refname"); tags != "" {
+		l["git_tag"] = strings.Fields(tags)[0]
+	}
+	if remote != "" {
+		l["git_remote"] = remote
+	}
+	return l
+}
+
+// gitMaybe runs git and returns "" when it fails.
+func (r *repo) gitMaybe(args ...string) string {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = r.dir
+	cmd.Env = []string{"PATH=" + suite.gitPath + ":/usr/bin:/bin", "HOME=" + r.home, "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null"}
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// standardRepo makes a repository with two commits, the second tagged
+// v1.2.0 and v1.10.0 (the newest version wins git_tag), a remote and the
+// files, committed: a clean tree on branch main.
+func standardRepo(t *testing.T, remote string, files map[string]string) *repo {
+	t.Helper()
+	r := newRepo(t)
+	r.write("README.md", "images\n")
+	r.write(".gitignore", "out/\n")
+	r.commit("first")
+	r.git("tag", "-a", "v1.0.0", "-m", "v1.0.0")
+	for name, content := range files {
+		r.write(name, content)
+	}
+	r.commit("templates")
+	r.git("tag", "v1.2.0")
+	r.git("tag", "-a", "v1.10.0", "-m", "v1.10.0")
+	if remote != "" {
+		r.git("remote", "add", "origin", remote)
+	}
+	return r
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// checkRunLabels checks the labels whose values depend on the run
+// (build_time and packer_run_uuid) and copies them into want, so that the
+// maps can then be compared whole.
+func checkRunLabels(t *testing.T, want, got map[string]string, u buildUpdate, r result) {
+	t.Helper()
+	bt, err := time.Parse(time.RFC3339, got["build_time"])
+	switch {
+	case err != nil:
+		t.Errorf("build_time %q: %v", got["build_time"], err)
+	case bt.Before(r.Start.Add(-time.Second).Truncate(time.Second)) || bt.After(r.End.Add(time.Second)):
+		t.Errorf("build_time %s is not within the run (%s to %s)", bt, r.Start, r.End)
+	case bt.Location() != time.UTC:
+		t.Errorf("build_time %q is not in UTC", got["build_time"])
+	}
+	want["build_time"] = got["build_time"]
+	if id := got["packer_run_uuid"]; !uuidRE.MatchString(id) || id != u.PackerRunUUID {
+		t.Errorf("packer_run_uuid %q: want the run's UUID %q", id, u.PackerRunUUID)
+	}
+	want["packer_run_uuid"] = got["packer_run_uuid"]
+}
+
+// equalMaps fails t with the differences when got is not want.
+func equalMaps(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	var diffs []string
+	for _, k := range keys(want) {
+		if g, ok := got[k]; !ok {
+			diffs = append(diffs, fmt.Sprintf("  missing %s = %q", k, want[k]))
+		} else if g != want[k] {
+			diffs = append(diffs, fmt.Sprintf("  %s = %q, want %q", k, g, want[k]))
+		}
+	}
+	for _, k := range keys(got) {
+		if _, ok := want[k]; !ok {
+			diffs = append(diffs, fmt.Sprintf("  unexpected %s = %q", k, got[k]))
+		}
+	}
+	if len(diffs) > 0 {
+		t.Errorf("%s differ:\n%s", what, strings.Join(diffs, "\n"))
+	}
+}
+
+// equalArtifacts fails t unless the build update's artifacts are the set
+// want ("id@region"), each once.
+func equalArtifacts(t *testing.T, u buildUpdate, want ...string) {
+	t.Helper()
+	got := artifactSet(u)
+	if len(got) != len(u.Artifacts) {
+		t.Errorf("build %s lists an artifact twice: %+v", u.ComponentType, u.Artifacts)
+	}
+	w := map[string]bool{}
+	for _, a := range want {
+		w[a] = true
+	}
+	if fmt.Sprint(keys(got)) != fmt.Sprint(keys(w)) {
+		t.Errorf("build %s artifacts = %v, want %v", u.ComponentType, keys(got), keys(w))
+	}
+}
+
+// readOutput reads and decodes an enrich output file.
+func readOutput(t *testing.T, path string) map[string]outputBuild {
+	t.Helper()
+	data, err := os.ReadFile(path) //nolint:gosec // the test's own file
+	if err != nil {
+		t.Fatalf("reading the output file: %v", err)
+	}
+	var doc struct {
+		Builds map[string]outputBuild `json:"builds"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("the output file is not valid: %v\n%s", err, data)
+	}
+	return doc.Builds
+}
+
+// outputBuild is an entry of the output file.
+type outputBuild struct {
+	Name          string            `json:"name"`
+	BuilderType   string            `json:"builder_type"`
+	BuilderID     string            `json:"builder_id"`
+	PackerRunUUID string            `json:"packer_run_uuid"`
+	ArtifactID    string            `json:"artifact_id"`
+	BuildTime     string            `json:"build_time"`
+	Labels        map[string]string `json:"labels"`
+	Images        []struct {
+		ImageID        string            `json:"image_id"`
+		ProviderName   string            `json:"provider_name"`
+		ProviderRegion string            `json:"provider_region"`
+		SourceImageID  string            `json:"source_image_id"`
+		Labels         map[string]string `json:"labels"`
+	} `json:"images"`
+}
+
+// hcl writes an HCL2 template whose post-processors are pps, for the sources
+// of sources (HCL source blocks) in a build named name with an HCP Packer
+// registry block holding extra (such as build_labels).
+func hcl(sources, name, registry, body string) string {
+	return fmt.Sprintf(`packer {
+  required_plugins {
+    enrich = {
+      version = ">= 0.0.1"
+      source  = %q
+    }
+  }
+}
+
+%s
+
+build {
+  name    = %q
+  hcp_packer_registry {
+    bucket_name = "acc"
+%s
+  }
+  sources = [%s]
+
+%s
+}
+`, enrichSource, sources, name, registry, sourceRefs(sources), body)
+}
+
+var sourceRE = regexp.MustCompile(`(?m)^source "([^"]+)" "([^"]+)"`)
+
+// sourceRefs lists the source blocks of sources as build references.
+func sourceRefs(sources string) string {
+	var refs []string
+	for _, m := range sourceRE.FindAllStringSubmatch(sources, -1) {
+		refs = append(refs, fmt.Sprintf("%q", "source."+m[1]+"."+m[2]))
+	}
+	return strings.Join(refs, ", ")
+}
+
+const nullSource = `source "null" "example" {
+  communicator = "none"
+}`

@@ -1,0 +1,173 @@
+package postprocessor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func readOutput(t *testing.T, path string) map[string]OutputBuild {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Builds map[string]OutputBuild `json:"builds"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("%s is not valid JSON: %v\n%s", path, err, data)
+	}
+	return doc.Builds
+}
+
+func entry(name, id string) OutputBuild {
+	return OutputBuild{Name: name, ArtifactID: id, Labels: map[string]string{"git_commit": id}, Images: []OutputImage{}}
+}
+
+func TestWriteOutput(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "nested", "dir", "enriched.json")
+	ctx := context.Background()
+
+	steps := []struct {
+		write OutputBuild
+		want  map[string]string // build name -> artifact id
+	}{
+		{entry("web", "1"), map[string]string{"web": "1"}},
+		{entry("db", "2"), map[string]string{"web": "1", "db": "2"}},
+		{entry("web", "3"), map[string]string{"web": "3", "db": "2"}}, // a rebuild replaces its own entry
+	}
+	for i, s := range steps {
+		if err := writeOutput(ctx, path, s.write); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		got := readOutput(t, path)
+		if len(got) != len(s.want) {
+			t.Errorf("step %d: %d entries, want %d: %v", i, len(got), len(s.want), got)
+		}
+		for name, id := range s.want {
+			if got[name].ArtifactID != id {
+				t.Errorf("step %d: %s has artifact %q, want %q", i, name, got[name].ArtifactID, id)
+			}
+		}
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, "nested", "dir", ".enriched.json.tmp-*"))
+	if len(leftovers) > 0 {
+		t.Errorf("temporary files left behind: %v", leftovers)
+	}
+}
+
+// Entries written by other tools or later versions are kept as they are.
+func TestWriteOutputKeepsForeignEntries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "enriched.json")
+	foreign := `{"builds": {"other": {"name": "other", "future_field": [1, 2, 3]}}}`
+	if err := os.WriteFile(path, []byte(foreign), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeOutput(context.Background(), path, entry("web", "1")); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), `"future_field": [`) {
+		t.Errorf("the other build's entry was rewritten:\n%s", data)
+	}
+}
+
+// A file that is not an output file is reported and left untouched.
+func TestWriteOutputRefusesOtherFiles(t *testing.T) {
+	for _, content := range []string{"not json", `["a", "list"]`, `{"builds": "nope"}`} {
+		path := filepath.Join(t.TempDir(), "enriched.json")
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := writeOutput(context.Background(), path, entry("web", "1"))
+		if err == nil || !strings.Contains(err.Error(), "not an enrich output file") {
+			t.Errorf("%q: err = %v, want a refusal", content, err)
+		}
+		if data, _ := os.ReadFile(path); string(data) != content {
+			t.Errorf("%q was changed to %q", content, data)
+		}
+	}
+}
+
+func TestWriteOutputConcurrentGoroutines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "enriched.json")
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs <- writeOutput(context.Background(), path, entry(fmt.Sprintf("build-%d", i), strconv.Itoa(i)))
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if got := readOutput(t, path); len(got) != n {
+		t.Errorf("%d entries after %d concurrent writers, want %d", len(got), n, n)
+	}
+}
+
+// writerEnv makes the test binary act as one writer process.
+const writerEnv = "ENRICH_TEST_OUTPUT_WRITER"
+
+// TestWriteOutputConcurrentProcesses starts several processes that write to
+// one output file at once, as parallel Packer runs do: the lock is a real
+// cross-process lock, so no entry is lost.
+func TestWriteOutputConcurrentProcesses(t *testing.T) {
+	if spec := os.Getenv(writerEnv); spec != "" {
+		return // the child side runs in TestMain
+	}
+	path := filepath.Join(t.TempDir(), "enriched.json")
+	const procs, each = 4, 8
+	var cmds []*exec.Cmd
+	for p := 0; p < procs; p++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^$") //nolint:gosec // the test binary itself
+		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s|%d|%d", writerEnv, path, p, each))
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("writer process: %v", err)
+		}
+	}
+	if got := readOutput(t, path); len(got) != procs*each {
+		t.Errorf("%d entries after %d processes × %d writes, want %d", len(got), procs, each, procs*each)
+	}
+}
+
+// TestMain runs the writer processes of TestWriteOutputConcurrentProcesses.
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(writerEnv); spec != "" {
+		parts := strings.Split(spec, "|")
+		proc, _ := strconv.Atoi(parts[1])
+		each, _ := strconv.Atoi(parts[2])
+		for i := 0; i < each; i++ {
+			name := fmt.Sprintf("proc-%d-build-%d", proc, i)
+			if err := writeOutput(context.Background(), parts[0], entry(name, name)); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
