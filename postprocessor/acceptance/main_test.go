@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"testing"
 )
@@ -30,6 +31,7 @@ var suite struct {
 	packer     string // the Packer binary
 	pluginPath string // PACKER_PLUGIN_PATH with enrich and noimage installed
 	gitPath    string // the directory of the git binary, put on Packer's PATH
+	version    string // Packer's version, as the packer_version label holds it
 	setupErr   error
 }
 
@@ -101,6 +103,17 @@ func setup(tmp string) error {
 
 	suite.pluginPath = filepath.Join(tmp, "plugins")
 	home := filepath.Join(tmp, "home")
+	cmd := exec.Command(suite.packer, "version") //nolint:gosec // the test's own Packer binary
+	cmd.Env = baseEnv(home, tmp)
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("packer version: %w", err)
+	}
+	m := regexp.MustCompile(`Packer v(\S+)`).FindSubmatch(out)
+	if m == nil {
+		return fmt.Errorf("packer version said %q", out)
+	}
+	suite.version = string(m[1])
 	for _, p := range []struct{ bin, source string }{{plugin, enrichSource}, {noimage, noimageSource}} {
 		cmd := exec.Command(suite.packer, "plugins", "install", "--path", p.bin, p.source) //nolint:gosec // the test's own Packer and plugin binaries
 		cmd.Env = baseEnv(home, tmp)

@@ -347,9 +347,10 @@ type outputBuild struct {
 	} `json:"images"`
 }
 
-// hcl writes an HCL2 template whose post-processors are pps, for the sources
-// of sources (HCL source blocks) in a build named name with an HCP Packer
-// registry block holding extra (such as build_labels).
+// hcl returns an HCL2 template with the source blocks of sources and one
+// build block, named name, that builds them all with body (its
+// post-processors); registry goes into the hcp_packer_registry block (such
+// as build_labels), whose bucket is "acc".
 func hcl(sources, name, registry, body string) string {
 	return fmt.Sprintf(`packer {
   required_plugins {
@@ -360,19 +361,20 @@ func hcl(sources, name, registry, body string) string {
   }
 }
 
+hcp_packer_registry {
+  bucket_name = "acc"
+%s
+}
+
 %s
 
 build {
   name    = %q
-  hcp_packer_registry {
-    bucket_name = "acc"
-%s
-  }
   sources = [%s]
 
 %s
 }
-`, enrichSource, sources, name, registry, sourceRefs(sources), body)
+`, enrichSource, registry, sources, name, sourceRefs(sources), body)
 }
 
 var sourceRE = regexp.MustCompile(`(?m)^source "([^"]+)" "([^"]+)"`)
