@@ -44,12 +44,22 @@ func (r result) String() string {
 // env. Nothing else of the test's environment reaches Packer.
 func packer(t *testing.T, dir string, hcp *hcpServer, env map[string]string, args ...string) result {
 	t.Helper()
+	r, err := runPacker(t, dir, hcp, env, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// runPacker is packer for goroutines other than the test's: it returns its
+// errors instead of failing t.
+func runPacker(t *testing.T, dir string, hcp *hcpServer, env map[string]string, args ...string) (result, error) {
 	base := t.TempDir()
 	home := filepath.Join(base, "home")
 	tmp := filepath.Join(base, "tmp")
 	for _, d := range []string{home, tmp} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
-			t.Fatal(err)
+			return result{}, err
 		}
 	}
 	logPath := filepath.Join(base, "packer.log")
@@ -85,19 +95,19 @@ func packer(t *testing.T, dir string, hcp *hcpServer, env map[string]string, arg
 	case errors.As(err, &exit):
 		r.Code = exit.ExitCode()
 	default:
-		t.Fatalf("running packer %s: %v", strings.Join(args, " "), err)
+		return r, fmt.Errorf("running packer %s: %w", strings.Join(args, " "), err)
 	}
 	if ctx.Err() != nil {
-		t.Fatalf("packer %s did not finish within %s", strings.Join(args, " "), packerTimeout)
+		return r, fmt.Errorf("packer %s did not finish within %s", strings.Join(args, " "), packerTimeout)
 	}
 	r.Stdout, r.Stderr = stdout.String(), stderr.String()
 	if b, err := os.ReadFile(logPath); err == nil { //nolint:gosec // the test's own log file
 		r.Log = string(b)
 	}
 	if _, err := os.Stat(filepath.Join(home, ".config", "hcp")); hcp == nil && err == nil {
-		t.Errorf("Packer wrote HCP credentials in HOME without an HCP server")
+		return r, errors.New("Packer wrote HCP credentials in HOME without an HCP server")
 	}
-	return r
+	return r, nil
 }
 
 // mustSucceed fails t unless r exited 0.

@@ -48,15 +48,36 @@ type Builder struct {
 	config Config
 }
 
-// ConfigSpec is written by hand: the plugin is too small for packer-sdc.
-func (b *Builder) ConfigSpec() hcldec.ObjectSpec {
-	return hcldec.ObjectSpec{
+// FlatConfig is what packer-sdc would generate for Config: the HCL2 view of
+// the options. It is written by hand, the plugin being too small for
+// `go generate`.
+type FlatConfig struct {
+	PublishImage  *bool             `mapstructure:"publish_image" cty:"publish_image" hcl:"publish_image"`
+	ArtifactID    *string           `mapstructure:"artifact_id" cty:"artifact_id" hcl:"artifact_id"`
+	ImageRegion   *string           `mapstructure:"image_region" cty:"image_region" hcl:"image_region"`
+	ImageLabels   map[string]string `mapstructure:"image_labels" cty:"image_labels" hcl:"image_labels"`
+	GeneratedData map[string]string `mapstructure:"generated_data" cty:"generated_data" hcl:"generated_data"`
+}
+
+// FlatMapstructure returns the HCL2 view of Config.
+func (*Config) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec } {
+	return new(FlatConfig)
+}
+
+// HCL2Spec returns the HCL2 spec of the options.
+func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
+	return map[string]hcldec.Spec{
 		"publish_image":  &hcldec.AttrSpec{Name: "publish_image", Type: cty.Bool},
 		"artifact_id":    &hcldec.AttrSpec{Name: "artifact_id", Type: cty.String},
 		"image_region":   &hcldec.AttrSpec{Name: "image_region", Type: cty.String},
 		"image_labels":   &hcldec.AttrSpec{Name: "image_labels", Type: cty.Map(cty.String)},
 		"generated_data": &hcldec.AttrSpec{Name: "generated_data", Type: cty.Map(cty.String)},
 	}
+}
+
+// ConfigSpec returns the HCL2 spec of the options.
+func (b *Builder) ConfigSpec() hcldec.ObjectSpec {
+	return b.config.FlatMapstructure().HCL2Spec()
 }
 
 // Prepare decodes the configuration and declares the generated data keys.
