@@ -78,7 +78,7 @@ func env(vars map[string]string) func(string) (string, bool) {
 var fixedTime = time.Date(2026, 11, 21, 10, 30, 0, 0, time.UTC)
 
 // testUi records what the post-processor shows a user.
-func testUi() (*packersdk.BasicUi, *bytes.Buffer) {
+func testUI() (*packersdk.BasicUi, *bytes.Buffer) {
 	var out bytes.Buffer
 	return &packersdk.BasicUi{Reader: strings.NewReader(""), Writer: &out, ErrorWriter: &out}, &out
 }
@@ -97,7 +97,7 @@ func configured(t *testing.T, cfg map[string]interface{}, vars map[string]string
 // run post-processes source and checks the results every run must have.
 func run(t *testing.T, p *PostProcessor, source packersdk.Artifact) (*Artifact, string) {
 	t.Helper()
-	ui, out := testUi()
+	ui, out := testUI()
 	got, keep, force, err := p.PostProcess(context.Background(), ui, source)
 	if err != nil {
 		t.Fatalf("PostProcess: %v\nUI:\n%s", err, out)

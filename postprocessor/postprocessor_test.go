@@ -173,7 +173,7 @@ func TestPostProcessWithoutRepository(t *testing.T) {
 	})
 	t.Run("git_required fails the build and keeps the source", func(t *testing.T) {
 		p := configured(t, map[string]interface{}{"git_path": dir, "git_required": true}, nil)
-		ui, _ := testUi()
+		ui, _ := testUI()
 		source := sourceArtifact(twoRegions(), nil)
 		got, keep, force, err := p.PostProcess(context.Background(), ui, source)
 		if err == nil || !strings.Contains(err.Error(), "git_required") {
@@ -277,7 +277,7 @@ func TestPostProcessOnConflict(t *testing.T) {
 		t.Run(tc.policy, func(t *testing.T) {
 			p := configured(t, map[string]interface{}{"git_path": r.dir, "on_conflict": tc.policy}, nil)
 			if tc.wantErr {
-				ui, _ := testUi()
+				ui, _ := testUI()
 				_, keep, _, err := p.PostProcess(context.Background(), ui, sourceArtifact(images(), nil))
 				// build_name has the same value: only git_commit conflicts.
 				if err == nil || !strings.Contains(err.Error(), "git_commit on image i-1") || strings.Contains(err.Error(), "build_name") || !keep {
@@ -391,7 +391,7 @@ func TestPostProcessCancelled(t *testing.T) {
 	p := configured(t, map[string]interface{}{"git_path": r.dir}, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	ui, _ := testUi()
+	ui, _ := testUI()
 	_, _, _, err := p.PostProcess(ctx, ui, sourceArtifact(twoRegions(), nil))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)

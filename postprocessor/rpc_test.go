@@ -86,7 +86,7 @@ func TestPostProcessOverRPC(t *testing.T) {
 	}, packerVars(), placeholders("SourceAMI")); err != nil {
 		t.Fatalf("Configure over RPC: %v", err)
 	}
-	ui, _ := testUi()
+	ui, _ := testUI()
 	source := builderArtifact()
 	got, keep, force, err := client.PostProcess(context.Background(), ui, source)
 	if err != nil {
@@ -140,7 +140,7 @@ func (lazyPostProcessor) PostProcess(_ context.Context, _ packersdk.Ui, a packer
 // nothing. If this test fails, the SDK changed.
 func TestLazyWrapperLosesTheSourceOverRPC(t *testing.T) {
 	client := servePostProcessor(t, lazyPostProcessor{})
-	ui, _ := testUi()
+	ui, _ := testUI()
 	got, _, _, err := client.PostProcess(context.Background(), ui, builderArtifact())
 	if err != nil {
 		t.Fatal(err)
