@@ -6,6 +6,7 @@ package postprocessor
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -138,13 +139,13 @@ func (c *Config) prepare(raws ...interface{}) error {
 	if c.LabelStyle == "" {
 		c.LabelStyle = styleSnake
 	}
-	if !contains(validStyles, c.LabelStyle) {
+	if !slices.Contains(validStyles, c.LabelStyle) {
 		add(fmt.Errorf("label_style: unknown style %q; valid styles are %s", c.LabelStyle, quoteList(validStyles)))
 	}
 	if c.OnConflict == "" {
 		c.OnConflict = conflictOverride
 	}
-	if !contains(validConflicts, c.OnConflict) {
+	if !slices.Contains(validConflicts, c.OnConflict) {
 		add(fmt.Errorf("on_conflict: unknown policy %q; valid policies are %s", c.OnConflict, quoteList(validConflicts)))
 	}
 	if c.DirtyCheck == "" {
@@ -203,7 +204,7 @@ func (c *Config) checkExcludeLabels() []error {
 		if builtinLabel(name) {
 			continue
 		}
-		if contains(c.generatedLabelNames(), name) {
+		if slices.Contains(c.generatedLabelNames(), name) {
 			continue
 		}
 		errs = append(errs, fmt.Errorf("exclude_labels[%d]: %q is not a label this post-processor adds; valid names are %s", i, name, quoteList(builtinLabelNames())))
@@ -277,7 +278,7 @@ func (c *Config) generatedLabelNames() []string {
 func (c *Config) addedLabelNames() []string {
 	var names []string
 	for _, name := range append(builtinLabelNames(), c.generatedLabelNames()...) {
-		if !contains(c.ExcludeLabels, name) {
+		if !slices.Contains(c.ExcludeLabels, name) {
 			names = append(names, name)
 		}
 	}
@@ -311,15 +312,6 @@ func isSecretKey(key string) bool {
 	k := strings.ToLower(key)
 	for _, m := range secretMarkers {
 		if strings.Contains(k, m) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package postprocessor
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,7 @@ func builtinLabelNames() []string {
 	}
 }
 
-func builtinLabel(name string) bool { return contains(builtinLabelNames(), name) }
+func builtinLabel(name string) bool { return slices.Contains(builtinLabelNames(), name) }
 
 // ociNames are the OCI image annotation names the `oci` style uses.
 var ociNames = map[string]string{
@@ -139,7 +140,7 @@ func (c *Config) buildLabels(f facts) map[string]string {
 	}
 	labels := make(map[string]string, len(values)+len(f.UserLabels))
 	for name, value := range values {
-		if contains(c.ExcludeLabels, name) {
+		if slices.Contains(c.ExcludeLabels, name) {
 			continue
 		}
 		labels[c.labelKey(name)] = c.labelValue(value)

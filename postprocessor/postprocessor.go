@@ -106,6 +106,10 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	var conflicts []string
 	for i := range images {
 		img := &images[i]
+		if err := img.Validate(); err != nil {
+			completeImage(img, art)
+			ui.Say(fmt.Sprintf("enrich: the builder's image %d was incomplete (%s); completed from the artifact as %s", i, err, img))
+		}
 		for _, k := range mergeLabels(img, labels, c.OnConflict) {
 			conflicts = append(conflicts, fmt.Sprintf("%s on image %s", k, img.ImageID))
 		}
@@ -208,6 +212,18 @@ func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) ([]image.
 		return nil, fmt.Errorf("enrich: fallback_image: the artifact (id %q, builder %q) cannot make an HCP Packer image: %w; set fallback_provider", art.id, art.builderID, err)
 	}
 	return []image.Image{img}, nil
+}
+
+// completeImage fills the fields HCP Packer requires that an image lacks,
+// from the artifact, as image.FromArtifact does: the artifact's id as the
+// image id and the builder's id as the provider.
+func completeImage(img *image.Image, art *Artifact) {
+	if img.ImageID == "" {
+		img.ImageID = art.id
+	}
+	if img.ProviderName == "" {
+		img.ProviderName = art.builderID
+	}
 }
 
 // report writes the one line a build shows, and the details to the log.

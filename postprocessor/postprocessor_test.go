@@ -415,3 +415,22 @@ func TestPostProcessWritesOutput(t *testing.T) {
 		t.Errorf("entry images = %+v", got.Images)
 	}
 }
+
+// Every image the artifact serves passes image.Image.Validate: an image the
+// builder left incomplete is completed from the artifact.
+func TestPostProcessCompletesIncompleteImages(t *testing.T) {
+	r := newTestRepo(t)
+	source := sourceArtifact([]*image.Image{{ProviderRegion: "us-east-1"}, {ImageID: "ami-2", ProviderRegion: "eu-west-1"}}, nil)
+	art, ui := run(t, configured(t, map[string]interface{}{"git_path": r.dir}, nil), source)
+	for _, img := range art.State(image.ArtifactStateURI).([]*image.Image) {
+		if err := img.Validate(); err != nil {
+			t.Errorf("image %s: %v", img, err)
+		}
+		if img.ProviderName != "mitchellh.amazonebs" {
+			t.Errorf("image %s: provider %q, want the builder id", img, img.ProviderName)
+		}
+	}
+	if !strings.Contains(ui, "was incomplete") {
+		t.Errorf("UI %q does not say the image was completed", ui)
+	}
+}

@@ -17,13 +17,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"testing"
 )
 
 const (
 	enrichSource  = "github.com/packer-enrich/enrich"
 	noimageSource = "github.com/packer-enrich/noimage"
+	// deadProxy is a proxy address where nothing listens (port 9, discard).
+	deadProxy = "http://127.0.0.1:9"
 )
 
 // suite holds what TestMain prepared for every test.
@@ -128,11 +129,7 @@ func setup(tmp string) error {
 // goBuild builds pkg of the module at root into out, with the environment
 // of the test (GOCACHE, GOFLAGS, ...).
 func goBuild(root, out, pkg string) error {
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		goBin = "go"
-	}
-	cmd := exec.Command(goBin, "build", "-o", out, pkg) //nolint:gosec // builds the module's own packages
+	cmd := exec.Command("go", "build", "-o", out, pkg)
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -155,6 +152,11 @@ func baseEnv(home, tmp string) []string {
 		"HOME=" + home,
 		"TMPDIR=" + tmp,
 		"CHECKPOINT_DISABLE=1",
+		// A safety net: any HTTP request to a host that is not loopback
+		// (Go never proxies those) goes to a closed port and fails, so no
+		// run can reach a real HashiCorp host.
+		"HTTP_PROXY=" + deadProxy,
+		"HTTPS_PROXY=" + deadProxy,
 		"PACKER_PLUGIN_PATH=" + suite.pluginPath,
 		"PACKER_NO_COLOR=1",
 		// git, when the plugin falls back to it, reads no user or system

@@ -105,7 +105,7 @@ func runPacker(t *testing.T, dir string, hcp *hcpServer, env map[string]string, 
 		r.Log = string(b)
 	}
 	if _, err := os.Stat(filepath.Join(home, ".config", "hcp")); hcp == nil && err == nil {
-		return r, errors.New("Packer wrote HCP credentials in HOME without an HCP server")
+		return r, errors.New("packer wrote HCP credentials in HOME without an HCP server")
 	}
 	return r, nil
 }
@@ -124,9 +124,10 @@ func mustFail(t *testing.T, r result, msgs ...string) {
 	if r.Code == 0 {
 		t.Fatalf("packer succeeded, want a failure: %s", r)
 	}
-	out := r.Stdout + r.Stderr
+	// Packer wraps its messages at 80 columns.
+	out := strings.Join(strings.Fields(r.Stdout+"\n"+r.Stderr), " ")
 	for _, m := range msgs {
-		if !strings.Contains(out, m) {
+		if !strings.Contains(out, strings.Join(strings.Fields(m), " ")) {
 			t.Errorf("packer's output does not say %q:\n%s", m, r)
 		}
 	}

@@ -106,6 +106,11 @@ func TestAccSecrets(t *testing.T) {
 			if s := findSecrets(res.Stdout+res.Stderr, allSecrets...); len(s) > 0 {
 				t.Errorf("Packer's output holds %v:\n%s", s, res)
 			}
+			// The scans below look where the labels really went: Packer's
+			// output says enrich ran, and the log holds its labels.
+			if !strings.Contains(res.Stdout, "enrich: ") || !strings.Contains(res.Log, fmt.Sprintf("enrich: label git_remote = %q", tc.wantRemote)) {
+				t.Errorf("the output or the PACKER_LOG file lacks enrich's lines; the scan would prove nothing:\n%s", res)
+			}
 			if s := findSecrets(res.Log, allSecrets...); len(s) > 0 {
 				t.Errorf("the PACKER_LOG file holds %v:\n%s", s, linesWith(res.Log, s))
 			}
