@@ -32,8 +32,9 @@ func hashLenOf(r *repository) int {
 // Collect gathers the facts of the repository containing path (walking up
 // like git, including linked worktrees and submodules). It returns the facts
 // it could gather with the reasons for the others in Facts.Unknown; it fails
-// only when path is not in a repository (ErrNotRepository), when path cannot
-// be accessed at all, or when ctx is done.
+// only when path does not exist (the error wraps fs.ErrNotExist), when it is
+// not in a repository (ErrNotRepository), when path cannot be accessed at
+// all, or when ctx is done.
 func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -56,11 +57,6 @@ func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 	head, headOK := collectHead(repo, db, hashLen, f)
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	if f.Branch == "" && f.CI != nil && f.CI.Branch != "" && f.Unknown[FactBranch] == "" {
-		// detached HEAD (the CI default): trust the CI's branch
-		delete(f.Unknown, FactBranch)
-		f.Branch = f.CI.Branch
 	}
 
 	switch {
@@ -189,8 +185,17 @@ func collectHead(repo *repository, db *odb, hashLen int, f *Facts) (oid, bool) {
 		}
 	}
 
-	if f.Branch == "" {
-		// Detached HEAD: a single local branch pointing at HEAD names it.
+	switch {
+	case f.Branch != "":
+		// a branch is checked out: it wins over anything the CI says
+	case f.CI != nil && f.CI.Branch != "":
+		// Detached HEAD (the CI default): the CI knows the branch it builds
+		// (the source branch of a pull request), which a local branch that
+		// happens to point at HEAD may not be.
+		f.Branch = f.CI.Branch
+	default:
+		// Detached HEAD outside CI: a single local branch pointing at HEAD
+		// names it.
 		heads, err := refs.list("refs/heads/")
 		if err != nil {
 			f.unknown(FactBranch, "listing branches: %v", err)

@@ -1,3 +1,12 @@
+// Config files: go-git's plumbing/format/config decoder (gcfg) was tried
+// and is wrong for git's syntax in ways that change facts: a value continued
+// with a trailing backslash ("a\" then " b") keeps the newline, "a\n b"
+// (git: "a b"); the legacy [section.Sub] header is a syntax error that
+// drops the rest of the file; and a bare "key" (true) cannot be told from
+// "key =" (false). See TestConfigParse. This file is that small parser plus
+// the layer that finds and merges the system, global, repository, worktree
+// and included files.
+
 package gitinfo
 
 import (
@@ -218,9 +227,10 @@ func (c *gitConfig) boolean(key string, def bool) bool {
 		return def
 	}
 	switch strings.ToLower(v) {
-	case "true", "yes", "on", "1", "":
+	case "true", "yes", "on", "1":
 		return true
-	case "false", "no", "off", "0":
+	case "false", "no", "off", "0", "":
+		// "key =" is false; a bare "key" was stored as "true"
 		return false
 	}
 	if n, err := strconv.Atoi(v); err == nil {

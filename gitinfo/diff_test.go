@@ -458,6 +458,44 @@ func scenarios() []scenario {
 			chownTree(r.t, r.dir, 65534)
 			return r.dir
 		}},
+		// go-git's gitignore matcher gets each of the next three wrong
+		// (filepath.Match syntax: "[!a-c]" is not a negation and
+		// [[:class:]] is unknown; "dir/**" also excludes dir itself).
+		{name: "gitignore negated bracket", setup: func(r *gitRepo) string {
+			r.basic()
+			r.write(".gitignore", "*.log\n/build/\n[!a-c]*.gen\n")
+			r.commitAll("bracket ignore")
+			r.write("d1.gen", "ignored: d is not in a-c\n")
+			return r.dir
+		}},
+		{name: "gitignore character class", setup: func(r *gitRepo) string {
+			r.basic()
+			r.write(".gitignore", "*.log\n/build/\n[[:digit:]]*.out\n")
+			r.commitAll("class ignore")
+			r.write("7.out", "ignored\n")
+			return r.dir
+		}},
+		{name: "gitignore trailing /** with negation", setup: func(r *gitRepo) string {
+			r.basic()
+			r.write(".gitignore", "*.log\n/build/\ncache/**\n!cache/keep\n")
+			r.commitAll("cache ignore")
+			r.write("cache/other", "ignored\n")
+			r.write("cache/keep", "re-included\n")
+			return r.dir
+		}},
+		// go-git v5's plumbing.Hash is 20 bytes: it cannot decode these
+		// commits, refs, pack indexes or index entries.
+		{name: "sha256 object format", setup: func(r *gitRepo) string {
+			s := newRepo(r.t, "--object-format=sha256").basic()
+			s.git("tag", "-a", "-m", "one", "v1.0.0")
+			s.write("x.txt", "x\n")
+			s.commitAll("x")
+			s.git("gc", "-q")
+			s.write("y.txt", "y\n")
+			s.commitAll("y")
+			s.write("README.md", "dirty\n")
+			return s.dir
+		}},
 		{name: "only non-origin remote", setup: func(r *gitRepo) string {
 			r.basic()
 			r.git("remote", "add", "upstream", "git@github.com:org/repo.git")

@@ -1,3 +1,11 @@
+// Index reader, kept in-house on purpose: go-git's plumbing/format/index
+// decoder took 84-92 ms on the 41,001-entry (3.6 MB) benchmark index where
+// this reader takes 3.4-4.7 ms (the whole dirty check costs ~80 ms), it
+// drops the assume-valid bit (differential scenario "assume unchanged"), its
+// Entry.Hash is 20 bytes ("sha256 object format"), and it rejects the zero
+// checksum of index.skipHash (ErrInvalidChecksum) and the split-index "link"
+// and sparse-index "sdir" extensions (ErrUnknownExtension).
+
 package gitinfo
 
 import (

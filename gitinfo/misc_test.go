@@ -100,8 +100,12 @@ func TestVersionSort(t *testing.T) {
 
 func TestConfigParse(t *testing.T) {
 	c := newGitConfig()
-	c.parse("[core]\n\tfileMode = false ; comment\n\tbare\n[remote \"origin\"]\n\turl = \"https://h/x\" # c\n[Remote \"Up\"]\n\tURL = a\\\n b\n", nil)
+	// go-git's format/config decoder gets the continuation ("a\n b"), the
+	// legacy [section.Sub] header (a syntax error) and "key =" versus
+	// "key" (both "") wrong.
+	c.parse("[core]\n\tfileMode = false ; comment\n\tbare\n\tsymlinks =\n[remote \"origin\"]\n\turl = \"https://h/x\" # c\n[Remote \"Up\"]\n\tURL = a\\\n b\n[branch.Main]\n\tremote = origin\n", nil)
 	tests := []struct{ key, want string }{
+		{"branch.main.remote", "origin"},
 		{"core.filemode", "false"},
 		{"core.bare", "true"},
 		{"remote.origin.url", "https://h/x"},
@@ -114,5 +118,8 @@ func TestConfigParse(t *testing.T) {
 	}
 	if c.boolean("core.fileMode", true) {
 		t.Error("core.fileMode should be false")
+	}
+	if !c.boolean("core.bare", false) || c.boolean("core.symlinks", true) {
+		t.Error(`a bare "key" is true and "key =" is false, as in git`)
 	}
 }

@@ -1,11 +1,18 @@
+// Commit and tag headers are parsed here rather than with go-git's
+// object.Commit/object.Tag Decode because go-git v5's plumbing.Hash is 20
+// bytes: Decode fails on SHA-256 repositories ("malformed commit: bad tree
+// hash"; differential scenario "sha256 object format"). Identities are
+// decoded with go-git's object.Signature.
+
 package gitinfo
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
+
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // commit holds the parsed fields of a commit object this package needs.
@@ -117,26 +124,12 @@ func parseTag(data []byte, hashLen int) (*tagObj, error) {
 }
 
 // parseIdent parses "Name <email> 1234567890 +0200" into the name and the
-// time in UTC.
+// time in UTC with go-git's signature decoder.
 func parseIdent(b []byte) (string, time.Time) {
-	lt := bytes.IndexByte(b, '<')
-	gt := bytes.LastIndexByte(b, '>')
-	name := ""
-	if lt >= 0 {
-		name = string(bytes.TrimSpace(b[:lt]))
-	} else {
-		name = string(bytes.TrimSpace(b))
+	var sig object.Signature
+	sig.Decode(b)
+	if sig.When.IsZero() {
+		return sig.Name, time.Time{}
 	}
-	if gt < 0 || gt+1 >= len(b) {
-		return name, time.Time{}
-	}
-	fields := bytes.Fields(b[gt+1:])
-	if len(fields) == 0 {
-		return name, time.Time{}
-	}
-	sec, err := strconv.ParseInt(string(fields[0]), 10, 64)
-	if err != nil {
-		return name, time.Time{}
-	}
-	return name, time.Unix(sec, 0).UTC()
+	return sig.Name, sig.When.UTC()
 }

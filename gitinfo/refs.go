@@ -1,3 +1,9 @@
+// References are read here rather than through go-git's storage/filesystem
+// because go-git v5's plumbing.Reference holds a 20-byte plumbing.Hash, which
+// truncates SHA-256 object names (differential scenario "sha256 object
+// format"), and opening go-git's storage also needs DetectDotGit and
+// EnableDotGitCommonDir handling that discover() already does.
+
 package gitinfo
 
 import (

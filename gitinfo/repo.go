@@ -3,6 +3,7 @@ package gitinfo
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,6 +65,10 @@ func discover(path string) (*repository, error) {
 		return nil, fmt.Errorf("gitinfo: %w", err)
 	}
 	fi, err := os.Stat(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		// usually a typo in the path the user configured
+		return nil, fmt.Errorf("gitinfo: path %s does not exist: %w", abs, fs.ErrNotExist)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("gitinfo: %w", err)
 	}

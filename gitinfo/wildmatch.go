@@ -1,3 +1,6 @@
+// wildmatch is git's matcher for gitignore globs; see ignore.go for why
+// go-git's gitignore package is not used.
+
 package gitinfo
 
 // wildmatch matches text against a gitignore glob with git's WM_PATHNAME

@@ -1,0 +1,79 @@
+package gitinfo
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBranchPrecedence checks where Facts.Branch comes from: the checked-out
+// branch, else (detached HEAD) the CI's branch, else the single local branch
+// pointing at HEAD.
+func TestBranchPrecedence(t *testing.T) {
+	githubPR := map[string]string{
+		"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "1", "GITHUB_REPOSITORY": "org/repo",
+		"GITHUB_REF": "refs/pull/7/merge", "GITHUB_REF_NAME": "7/merge", "GITHUB_REF_TYPE": "branch",
+		"GITHUB_HEAD_REF": "feature/x", "GITHUB_BASE_REF": "main",
+	}
+	githubPush := map[string]string{
+		"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "2", "GITHUB_REPOSITORY": "org/repo",
+		"GITHUB_REF": "refs/heads/release/1.x", "GITHUB_REF_NAME": "release/1.x", "GITHUB_REF_TYPE": "branch",
+	}
+	githubTag := map[string]string{
+		"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "3", "GITHUB_REPOSITORY": "org/repo",
+		"GITHUB_REF": "refs/tags/v1.0.0", "GITHUB_REF_NAME": "v1.0.0", "GITHUB_REF_TYPE": "tag",
+	}
+	gitlabMR := map[string]string{
+		"GITLAB_CI": "true", "CI_PIPELINE_ID": "9", "CI_MERGE_REQUEST_IID": "5",
+		"CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "topic",
+	}
+	tests := []struct {
+		name     string
+		detached bool
+		env      map[string]string
+		want     string
+	}{
+		{"detached, main at HEAD, GitHub pull request", true, githubPR, "feature/x"},
+		{"detached, main at HEAD, GitHub branch push", true, githubPush, "release/1.x"},
+		{"detached, main at HEAD, GitLab merge request", true, gitlabMR, "topic"},
+		{"detached, main at HEAD, GitHub tag build", true, githubTag, "main"},
+		{"detached, main at HEAD, no CI", true, nil, "main"},
+		{"attached main, GitHub pull request", false, githubPR, "main"},
+		{"attached main, no CI", false, nil, "main"},
+	}
+	r := newRepo(t).basic()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.detached {
+				r.git("checkout", "-q", "--detach", "main")
+			} else {
+				r.git("checkout", "-q", "main")
+			}
+			f, err := Collect(context.Background(), r.dir, Options{Dirty: DirtyOff, LookupEnv: envOf(tt.env)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Branch != tt.want {
+				t.Errorf("Branch = %q, want %q (unknown: %v)", f.Branch, tt.want, f.Unknown)
+			}
+		})
+	}
+}
+
+func TestCollectPathErrors(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-dir", "template")
+	_, err := Collect(context.Background(), missing, Options{LookupEnv: noEnv})
+	if !errors.Is(err, fs.ErrNotExist) || errors.Is(err, ErrNotRepository) {
+		t.Fatalf("missing path: error %v, want one wrapping fs.ErrNotExist only", err)
+	}
+	if !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), "no-such-dir") {
+		t.Errorf("missing path: error %q should name the path and say it does not exist", err)
+	}
+	_, err = Collect(context.Background(), t.TempDir(), Options{LookupEnv: noEnv})
+	if !errors.Is(err, ErrNotRepository) || errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("existing non-repository path: error %v, want one wrapping ErrNotRepository only", err)
+	}
+}
