@@ -50,7 +50,7 @@ func valueFrom(data []byte, depth int) (interface{}, []byte) {
 		m := map[interface{}]interface{}{}
 		for i := 0; i < int(tag%5) && len(data) > 0; i++ {
 			key := take()
-			if data[0]%2 == 0 {
+			if len(data) > 0 && data[0]%2 == 0 {
 				key = fields[int(data[0])%len(fields)]
 			}
 			var v interface{}
