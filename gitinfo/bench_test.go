@@ -116,7 +116,7 @@ func timeIt(b *testing.B, n int, fn func() error) time.Duration {
 }
 
 func gitCLI(dir string, args ...string) (string, error) {
-	cmd := exec.Command(gitBin, append([]string{"--no-optional-locks", "-C", dir}, args...)...) // #nosec G204 -- benchmark comparator
+	cmd := exec.Command(gitBin, append([]string{"--no-optional-locks", "-C", dir}, args...)...) //nolint:gosec // benchmark comparator
 	out, err := cmd.Output()
 	return string(out), err
 }

@@ -256,7 +256,7 @@ func tagNames(refs *refStore, db *odb, head oid) (map[oid]tagName, []string, err
 
 // readShallow returns the commits listed in the shallow file.
 func readShallow(commonDir string, hashLen int) map[oid]bool {
-	b, err := os.ReadFile(filepath.Join(commonDir, "shallow")) // #nosec G304 -- repository metadata
+	b, err := os.ReadFile(filepath.Join(commonDir, "shallow")) //nolint:gosec // repository metadata
 	if err != nil {
 		return nil
 	}

@@ -29,7 +29,7 @@ func newGitConfig() *gitConfig { return &gitConfig{vals: map[string][]string{}} 
 // include.path (not includeIf) up to a small depth. A missing file is not an
 // error.
 func (c *gitConfig) parseFile(path string, depth int) error {
-	data, err := os.ReadFile(path) // #nosec G304 -- git config files of the repository being inspected
+	data, err := os.ReadFile(path) //nolint:gosec // git config files of the repository being inspected
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil
@@ -150,10 +150,7 @@ func parseConfigValue(s string, i int) (string, int) {
 		ch := s[i]
 		switch {
 		case ch == '\n':
-			if quoted {
-				// unterminated quote: git errors; we end the value
-				quoted = false
-			}
+			// An unterminated quote ends the value here (git errors).
 			return b.String(), i
 		case !quoted && (ch == '#' || ch == ';'):
 			for i < len(s) && s[i] != '\n' {

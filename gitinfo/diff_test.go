@@ -436,7 +436,7 @@ func scenarios() []scenario {
 			r.basic()
 			r.write("locked/secret.txt", "s\n")
 			must(r.t, os.Chmod(filepath.Join(r.dir, "locked"), 0o000))
-			r.t.Cleanup(func() { _ = os.Chmod(filepath.Join(r.dir, "locked"), 0o700) }) // #nosec G302 -- restore for cleanup
+			r.t.Cleanup(func() { _ = os.Chmod(filepath.Join(r.dir, "locked"), 0o700) }) //nolint:gosec // restore for cleanup
 			return r.dir
 		}},
 		{name: "owned by another user", setup: func(r *gitRepo) string {

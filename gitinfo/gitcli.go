@@ -21,7 +21,7 @@ func runGit(ctx context.Context, root string, args ...string) (string, error) {
 		return "", errNoGit
 	}
 	full := append([]string{"--no-optional-locks", "-c", "safe.directory=" + root, "-C", root}, args...)
-	cmd := exec.CommandContext(ctx, bin, full...) // #nosec G204 -- fixed git subcommands
+	cmd := exec.CommandContext(ctx, bin, full...) //nolint:gosec // fixed git subcommands
 	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "GIT_TERMINAL_PROMPT=0", "LC_ALL=C")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout

@@ -79,7 +79,7 @@ func (r *gitRepo) gitIn(dir string, args ...string) string {
 }
 
 func (r *gitRepo) tryGitIn(dir string, args ...string) (string, error) {
-	cmd := exec.Command(gitBin, append([]string{"-c", "safe.directory=*", "-c", "protocol.file.allow=always"}, args...)...) // #nosec G204 -- test helper
+	cmd := exec.Command(gitBin, append([]string{"-c", "safe.directory=*", "-c", "protocol.file.allow=always"}, args...)...) //nolint:gosec // test helper
 	cmd.Dir = dir
 	cmd.Env = r.env()
 	var stderr strings.Builder
@@ -124,7 +124,7 @@ func (r *gitRepo) basic() *gitRepo {
 	r.write("docs/guide.txt", "guide\n")
 	r.write(".gitignore", "*.log\n/build/\n")
 	r.write("run.sh", "#!/bin/sh\n")
-	if err := os.Chmod(filepath.Join(r.dir, "run.sh"), 0o755); err != nil { // #nosec G302 -- executable fixture
+	if err := os.Chmod(filepath.Join(r.dir, "run.sh"), 0o755); err != nil { //nolint:gosec // executable fixture
 		r.t.Fatal(err)
 	}
 	if err := os.Symlink("README.md", filepath.Join(r.dir, "link")); err != nil {
@@ -135,7 +135,7 @@ func (r *gitRepo) basic() *gitRepo {
 }
 
 func (r *gitRepo) cmd(args ...string) *exec.Cmd {
-	cmd := exec.Command(gitBin, append([]string{"-c", "safe.directory=*"}, args...)...) // #nosec G204 -- test helper
+	cmd := exec.Command(gitBin, append([]string{"-c", "safe.directory=*"}, args...)...) //nolint:gosec // test helper
 	cmd.Dir = r.dir
 	cmd.Env = r.env()
 	return cmd

@@ -147,11 +147,11 @@ func baseExcludes(r *repository) *ignoreStack {
 		}
 	}
 	if global != "" {
-		if b, err := os.ReadFile(global); err == nil { // #nosec G304 -- the user's configured excludes file
+		if b, err := os.ReadFile(global); err == nil { //nolint:gosec // the user's configured excludes file
 			s = s.push(parseIgnore("", string(b)))
 		}
 	}
-	if b, err := os.ReadFile(filepath.Join(r.commonDir, "info", "exclude")); err == nil { // #nosec G304 -- repository metadata
+	if b, err := os.ReadFile(filepath.Join(r.commonDir, "info", "exclude")); err == nil { //nolint:gosec // repository metadata
 		s = s.push(parseIgnore("", string(b)))
 	}
 	return s

@@ -81,7 +81,7 @@ var errSplitIndex = fmt.Errorf("split index: %w", errUnsupported)
 // readIndexFile reads and parses an index file. A missing file is an empty
 // index.
 func readIndexFile(path string, hashLen int) (*gitIndex, error) {
-	f, err := os.Open(path) // #nosec G304 -- the index of the repository being inspected
+	f, err := os.Open(path) //nolint:gosec // the index of the repository being inspected
 	if err != nil {
 		if os.IsNotExist(err) {
 			return &gitIndex{version: 2}, nil
@@ -176,7 +176,7 @@ func parseIndex(data []byte, hashLen int) (*gitIndex, error) {
 			off += nul + 1
 		} else {
 			nameLen := int(e.flags & ceNameMask)
-			nul := -1
+			var nul int
 			if nameLen < ceNameMask && off+nameLen < len(b) && b[off+nameLen] == 0 {
 				nul = nameLen
 			} else {

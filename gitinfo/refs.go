@@ -49,7 +49,7 @@ func (s *refStore) dirFor(name string) string {
 // readLoose returns the content of a loose ref file: a symbolic target
 // ("ref: x") or an object name.
 func (s *refStore) readLooseRef(name string) (sym string, id oid, found bool, err error) {
-	b, err := os.ReadFile(filepath.Join(s.dirFor(name), filepath.FromSlash(name))) // #nosec G304 -- ref path inside the git dir
+	b, err := os.ReadFile(filepath.Join(s.dirFor(name), filepath.FromSlash(name))) //nolint:gosec // ref path inside the git dir
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || isDirErr(err) {
 			return "", "", false, nil
@@ -186,14 +186,13 @@ func (s *refStore) list(prefix string) ([]ref, error) {
 			return err
 		}
 		name := filepath.ToSlash(rel)
-		sym, id, ok, err := s.readLooseRef(name)
-		if err != nil || !ok {
-			return nil // a broken loose ref is skipped, as git warns and skips it
+		sym, id, ok, rerr := s.readLooseRef(name)
+		if rerr != nil || !ok {
+			return nil //nolint:nilerr // a broken loose ref is skipped, as git warns and skips it
 		}
 		if sym != "" {
-			_, id, ok, err = s.resolve(sym)
-			if err != nil || !ok {
-				return nil
+			if _, id, ok, rerr = s.resolve(sym); rerr != nil || !ok {
+				return nil //nolint:nilerr // a dangling symbolic ref is skipped, as git does
 			}
 		}
 		all[name] = ref{name: name, target: id}

@@ -25,7 +25,7 @@ func isGitDir(dir string) bool {
 		return false
 	}
 	common := dir
-	if b, err := os.ReadFile(filepath.Join(dir, "commondir")); err == nil { // #nosec G304 -- repository metadata
+	if b, err := os.ReadFile(filepath.Join(dir, "commondir")); err == nil { //nolint:gosec // repository metadata
 		c := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(c) {
 			c = filepath.Join(dir, c)
@@ -43,7 +43,7 @@ func isGitDir(dir string) bool {
 
 // readGitFile parses a ".git" file ("gitdir: <path>") found in dir.
 func readGitFile(dir, file string) (string, error) {
-	b, err := os.ReadFile(file) // #nosec G304 -- the .git file of the repository being inspected
+	b, err := os.ReadFile(file) //nolint:gosec // the .git file of the repository being inspected
 	if err != nil {
 		return "", err
 	}
@@ -108,7 +108,7 @@ func discover(path string) (*repository, error) {
 
 func newRepository(root, gitDir string, bare bool) *repository {
 	common := gitDir
-	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil { // #nosec G304 -- repository metadata
+	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil { //nolint:gosec // repository metadata
 		c := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(c) {
 			c = filepath.Join(gitDir, c)

@@ -37,7 +37,7 @@ func compareStat(e *indexEntry, st *fileStat, fileMode, trustCtime bool, indexMt
 	default:
 		return statModified
 	}
-	if uint32(st.size) != e.size { // #nosec G115 -- the index stores the low 32 bits
+	if uint32(st.size) != e.size { //nolint:gosec // the index stores the low 32 bits
 		if e.size != 0 {
 			return statModified
 		}
@@ -55,7 +55,7 @@ func compareStat(e *indexEntry, st *fileStat, fileMode, trustCtime bool, indexMt
 	if trustCtime && (int64(e.ctimeSec) != st.ctimeSec&0xffffffff || int64(e.ctimeNsec) != st.ctimeNsec) {
 		return statVerify
 	}
-	if e.ino != uint32(st.ino) || e.uid != st.uid || e.gid != st.gid { // #nosec G115 -- the index stores the low 32 bits
+	if e.ino != uint32(st.ino) || e.uid != st.uid || e.gid != st.gid { //nolint:gosec // the index stores the low 32 bits
 		return statVerify
 	}
 	// racily clean: modified in the same second the index was written

@@ -277,7 +277,7 @@ func (c *statusChecker) verifyContent(list []int) {
 					target, err = os.Readlink(p)
 					content = []byte(target)
 				} else {
-					content, err = os.ReadFile(p) // #nosec G304 -- tracked file in the work tree
+					content, err = os.ReadFile(p) //nolint:gosec // tracked file in the work tree
 				}
 				if err != nil {
 					if isNotExist(err) {
@@ -362,7 +362,7 @@ func (c *statusChecker) submoduleDirty(e *indexEntry) (bool, error) {
 // path: diff.ignoreSubmodules, then .gitmodules, then repository config.
 func (c *statusChecker) submoduleIgnore(path string) string {
 	ignore, _ := c.repo.cfg.get("diff.ignoreSubmodules")
-	b, err := os.ReadFile(filepath.Join(c.repo.root, ".gitmodules")) // #nosec G304 -- work tree metadata
+	b, err := os.ReadFile(filepath.Join(c.repo.root, ".gitmodules")) //nolint:gosec // work tree metadata
 	if err != nil {
 		return strings.ToLower(ignore)
 	}
@@ -443,9 +443,8 @@ func (w *untrackedWalker) walk(rel string, ign *ignoreStack, excluded, isTracked
 		return
 	}
 	type sub struct {
-		rel      string
-		excluded bool
-		tracked  bool
+		rel     string
+		tracked bool
 	}
 	var subs []sub
 	var hasIgnore bool
@@ -488,7 +487,7 @@ func (w *untrackedWalker) walk(rel string, ign *ignoreStack, excluded, isTracked
 		return // unreadable directories are skipped, as git warns and skips them
 	}
 	if hasIgnore && !excluded {
-		b, err := os.ReadFile(filepath.Join(dirPath, ".gitignore")) // #nosec G304 -- work tree .gitignore
+		b, err := os.ReadFile(filepath.Join(dirPath, ".gitignore")) //nolint:gosec // work tree .gitignore
 		if err == nil {
 			ign = ign.push(parseIgnore(rel, string(b)))
 		}

@@ -1,7 +1,7 @@
 package gitinfo
 
 import (
-	"crypto/sha1" // #nosec G505 -- git object names, not security
+	"crypto/sha1" //nolint:gosec // git object names, not security
 	"crypto/sha256"
 	"hash"
 	"strconv"
@@ -12,7 +12,7 @@ func newHasher(hashLen int) hash.Hash {
 	if hashLen == sha256.Size {
 		return sha256.New()
 	}
-	return sha1.New() // #nosec G401 -- git object names, not security
+	return sha1.New() //nolint:gosec // git object names, not security
 }
 
 // hashObject returns the object name of content with the given type.
