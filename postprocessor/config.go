@@ -6,6 +6,9 @@ package postprocessor
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -160,6 +163,12 @@ func (c *Config) prepare(raws ...interface{}) error {
 	if !c.FallbackImage && (c.FallbackProvider != "" || c.FallbackRegion != "") {
 		add(errors.New("fallback_provider and fallback_region apply only with fallback_image = true; set fallback_image or remove them"))
 	}
+	if err := checkPath("git_path", c.GitPath, true); err != nil {
+		add(err)
+	}
+	if err := checkPath("output", c.OutputPath, false); err != nil {
+		add(err)
+	}
 	for _, err := range c.checkGeneratedDataLabels() {
 		add(err)
 	}
@@ -174,6 +183,26 @@ func (c *Config) prepare(raws ...interface{}) error {
 	}
 	return nil
 }
+
+// checkPath reports a git_path that does not exist and an output that is a
+// directory. Paths still unknown at validate time (HCL2's "<unknown>") are
+// checked when the build runs.
+func checkPath(option, path string, mustExist bool) error {
+	if path == "" || strings.Contains(path, unknownValue) {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && !mustExist && fi.IsDir():
+		return fmt.Errorf("%s: %s is a directory; name the JSON file to write, such as %s", option, path, filepath.Join(path, "enriched.json"))
+	case err != nil && mustExist && errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: %s does not exist; name a directory inside the git repository, or leave %s out to use the directory Packer runs in", option, path, option)
+	}
+	return nil
+}
+
+// unknownValue is what HCL2 passes for values not known before the build.
+const unknownValue = "<unknown>"
 
 // checkGeneratedDataLabels refuses empty, duplicate and secret keys.
 func (c *Config) checkGeneratedDataLabels() []error {

@@ -1,6 +1,7 @@
 package postprocessor
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -75,6 +76,8 @@ func TestConfigureBadInput(t *testing.T) {
 		{"git_required not a bool", map[string]interface{}{"git_required": "maybe"}, []string{"git_required"}},
 		{"unknown option", map[string]interface{}{"lables": map[string]string{"a": "b"}}, []string{"lables"}},
 		{"output template syntax", map[string]interface{}{"output": "{{ .Broken"}, []string{"output"}},
+		{"git_path missing", map[string]interface{}{"git_path": "/no/such/dir/for/enrich"}, []string{"git_path", "/no/such/dir/for/enrich", "does not exist"}},
+		{"output is a directory", map[string]interface{}{"output": os.TempDir()}, []string{"output", "is a directory", "enriched.json"}},
 		{"several problems at once", map[string]interface{}{"label_style": "x", "on_conflict": "y"}, []string{"label_style", "on_conflict"}},
 	}
 	if len(cases) < 30 {
