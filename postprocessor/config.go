@@ -83,8 +83,9 @@ type Config struct {
 	// post-processors do not), make one from the artifact so HCP Packer still
 	// records the build: its id is the artifact's id and its provider is
 	// `fallback_provider`. Off by default: such an artifact passes through
-	// with a message, and the labels are still written to `output` and to
-	// the generated data.
+	// with a message and the labels are only written to `output`; with
+	// `hcp_packer_registry`, Packer then fails the build because no artifact
+	// has an HCP Packer image.
 	FallbackImage bool `mapstructure:"fallback_image"`
 	// The provider name of an image made by `fallback_image`. Defaults to
 	// the id of the builder that made the artifact.

@@ -195,12 +195,12 @@ func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo
 func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) ([]image.Image, error) {
 	c := &p.config
 	if !c.FallbackImage {
-		where := "the generated data"
+		where := "set output to keep them in a file"
 		if c.OutputPath != "" {
-			where += " and " + c.OutputPath
+			where = "they are written to " + c.OutputPath
 		}
-		ui.Say(fmt.Sprintf("enrich: the %s artifact publishes no HCP Packer image, so no image gets labels; "+
-			"they are in %s. Set fallback_image = true to make an image from the artifact.", art.builderID, where))
+		ui.Say(fmt.Sprintf("enrich: the %s artifact publishes no HCP Packer image, so no image gets labels (%s). "+
+			"Set fallback_image = true to make an image from the artifact.", art.builderID, where))
 		return nil, nil
 	}
 	provider := c.FallbackProvider
@@ -234,7 +234,7 @@ func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
 	}
 	switch len(art.images) {
 	case 0:
-		ui.Say(fmt.Sprintf("enrich: %d labels added to the generated data (no HCP Packer image)", len(art.labels)))
+		ui.Say(fmt.Sprintf("enrich: %d labels made, no HCP Packer image to add them to", len(art.labels)))
 	default:
 		ui.Say(fmt.Sprintf("enrich: %d labels added to %d image(s): %s", len(art.labels), len(art.images), strings.Join(names, "; ")))
 	}
