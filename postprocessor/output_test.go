@@ -154,7 +154,10 @@ func TestWriteOutputConcurrentProcesses(t *testing.T) {
 	}
 }
 
-// TestMain runs the writer processes of TestWriteOutputConcurrentProcesses.
+// TestMain runs the writer processes of TestWriteOutputConcurrentProcesses,
+// and otherwise the tests, with a private HOME and no system git config, so
+// that the machine's git configuration (a global excludes file, say) cannot
+// change what the test repositories look like.
 func TestMain(m *testing.M) {
 	if spec := os.Getenv(writerEnv); spec != "" {
 		parts := strings.Split(spec, "|")
@@ -169,5 +172,15 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	home, err := os.MkdirTemp("", "enrich-test-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	_ = os.Setenv("HOME", home)
+	_ = os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	_ = os.Unsetenv("XDG_CONFIG_HOME")
+	code := m.Run()
+	_ = os.RemoveAll(home)
+	os.Exit(code)
 }
