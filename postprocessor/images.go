@@ -3,6 +3,7 @@ package postprocessor
 import (
 	"fmt"
 	"reflect"
+	"sort"
 
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
 	"github.com/mitchellh/mapstructure"
@@ -74,7 +75,8 @@ func stringKeyed(v interface{}) map[string]interface{} {
 }
 
 // mergeLabels adds labels to img according to the on_conflict policy and
-// returns the names of labels that the image already had with another value.
+// returns the names, sorted, of labels that the image already had with
+// another value.
 // With the "keep" policy the image's values stay; with "override" (and
 // "error", which the caller turns into a failure) the added values win.
 func mergeLabels(img *image.Image, labels map[string]string, policy string) []string {
@@ -94,5 +96,6 @@ func mergeLabels(img *image.Image, labels map[string]string, policy string) []st
 		merged[k] = v
 	}
 	img.Labels = merged
+	sort.Strings(conflicts)
 	return conflicts
 }

@@ -90,36 +90,8 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	labels := c.buildLabels(f)
 	art.labels = labels
 
-	images, err := decodeImages(imageState)
-	if err != nil {
-		ui.Error(fmt.Sprintf("enrich: %s; the images are passed on without labels", err))
-		art.rawImages = imageState
-		images = nil
-	}
-	if len(images) == 0 && err == nil {
-		images, err = p.fallbackImages(ui, art)
-		if err != nil {
-			return source, keep, forceKeep, err
-		}
-	}
-
-	var conflicts []string
-	for i := range images {
-		img := &images[i]
-		if err := img.Validate(); err != nil {
-			completeImage(img, art)
-			ui.Say(fmt.Sprintf("enrich: the builder's image %d was incomplete (%s); completed from the artifact as %s", i, err, img))
-		}
-		for _, k := range mergeLabels(img, labels, c.OnConflict) {
-			conflicts = append(conflicts, fmt.Sprintf("%s on image %s", k, img.ImageID))
-		}
-		art.images = append(art.images, img)
-	}
-	if c.OnConflict == conflictError && len(conflicts) > 0 {
-		return source, keep, forceKeep, fmt.Errorf("enrich: on_conflict = \"error\": the image already has other values for %s; set on_conflict to \"override\" or \"keep\", or exclude those labels", strings.Join(conflicts, ", "))
-	}
-	for _, k := range conflicts {
-		log.Printf("[DEBUG] enrich: label %s had another value; on_conflict = %q", k, c.OnConflict)
+	if err := p.labelImages(ui, art, imageState); err != nil {
+		return source, keep, forceKeep, err
 	}
 
 	art.generated = make(map[string]interface{}, len(generated)+len(labels))
@@ -138,6 +110,42 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 
 	p.report(ui, art)
 	return art, keep, forceKeep, nil
+}
+
+// labelImages decodes the source's images, or makes the fallback image, and
+// adds the labels to every one of them, as on_conflict says.
+func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState interface{}) error {
+	c := &p.config
+	images, err := decodeImages(imageState)
+	if err != nil {
+		ui.Error(fmt.Sprintf("enrich: %s; the images are passed on without labels", err))
+		art.rawImages = imageState
+		return nil
+	}
+	if len(images) == 0 {
+		if images, err = p.fallbackImages(ui, art); err != nil {
+			return err
+		}
+	}
+	var conflicts []string
+	for i := range images {
+		img := &images[i]
+		if err := img.Validate(); err != nil {
+			completeImage(img, art)
+			ui.Say(fmt.Sprintf("enrich: the builder's image %d was incomplete (%s); completed from the artifact as %s", i, err, img))
+		}
+		for _, k := range mergeLabels(img, art.labels, c.OnConflict) {
+			conflicts = append(conflicts, fmt.Sprintf("%s on image %s", k, img.ImageID))
+		}
+		art.images = append(art.images, img)
+	}
+	if c.OnConflict == conflictError && len(conflicts) > 0 {
+		return fmt.Errorf("enrich: on_conflict = \"error\": the image already has other values for %s; set on_conflict to \"override\" or \"keep\", or exclude those labels", strings.Join(conflicts, ", "))
+	}
+	for _, k := range conflicts {
+		log.Printf("[DEBUG] enrich: label %s had another value; on_conflict = %q", k, c.OnConflict)
+	}
+	return nil
 }
 
 // renderLabels renders the user's label templates with the build's generated
