@@ -33,6 +33,21 @@ var scpRE = regexp.MustCompile(`^(?:([^@/:\s]+)@)?([A-Za-z0-9][A-Za-z0-9.\-]*|\[
 // its spelling and StripCredentials(StripCredentials(s)) ==
 // StripCredentials(s).
 func StripCredentials(rawURL string) string {
+	// Each pass only removes text, so repeating it until nothing changes
+	// ends, and makes the result stable: what one pass leaves (a scrubbed
+	// string that now reads as a URL, say) is cleaned by the next.
+	s := stripOnce(rawURL)
+	for {
+		next := stripOnce(s)
+		if next == s {
+			return s
+		}
+		s = next
+	}
+}
+
+// stripOnce is one pass of StripCredentials.
+func stripOnce(rawURL string) string {
 	s := strings.TrimSpace(rawURL)
 	if s == "" {
 		return ""
