@@ -199,7 +199,9 @@ func readJenkins(e envFunc, ci *CI) {
 }
 
 func readCircle(e envFunc, ci *CI) {
-	ci.RunID = first(e("CIRCLE_WORKFLOW_ID"), e("CIRCLE_BUILD_NUM"))
+	// The job's number, which its URL (CIRCLE_BUILD_URL) shows; the
+	// workflow id only when there is none.
+	ci.RunID = first(e("CIRCLE_BUILD_NUM"), e("CIRCLE_WORKFLOW_ID"))
 	ci.RunURL = e("CIRCLE_BUILD_URL")
 	ci.Commit = e("CIRCLE_SHA1")
 	ci.Branch = e("CIRCLE_BRANCH")

@@ -44,8 +44,8 @@ func TestDetectCI(t *testing.T) {
 		{"jenkins multibranch branch", map[string]string{"JENKINS_URL": "https://ci.example.com/", "BUILD_NUMBER": "10", "BRANCH_NAME": "release/1.x", "GIT_BRANCH": "release/1.x"},
 			&CI{Provider: "jenkins", RunID: "10", Branch: "release/1.x"}},
 
-		{"circleci branch", map[string]string{"CIRCLECI": "true", "CI": "true", "CIRCLE_WORKFLOW_ID": "wf-1", "CIRCLE_BUILD_URL": "https://circleci.com/gh/org/repo/11", "CIRCLE_BRANCH": "main", "CIRCLE_SHA1": sha},
-			&CI{Provider: "circleci", RunID: "wf-1", RunURL: "https://circleci.com/gh/org/repo/11", Branch: "main", Commit: sha}},
+		{"circleci branch", map[string]string{"CIRCLECI": "true", "CI": "true", "CIRCLE_WORKFLOW_ID": "wf-1", "CIRCLE_BUILD_NUM": "11", "CIRCLE_BUILD_URL": "https://circleci.com/gh/org/repo/11", "CIRCLE_BRANCH": "main", "CIRCLE_SHA1": sha},
+			&CI{Provider: "circleci", RunID: "11", RunURL: "https://circleci.com/gh/org/repo/11", Branch: "main", Commit: sha}},
 		{"circleci tag", map[string]string{"CIRCLECI": "true", "CIRCLE_WORKFLOW_ID": "wf-2", "CIRCLE_TAG": "v3", "CIRCLE_SHA1": sha},
 			&CI{Provider: "circleci", RunID: "wf-2", Tag: "v3", Commit: sha}},
 		{"circleci pull request", map[string]string{"CIRCLECI": "true", "CIRCLE_WORKFLOW_ID": "wf-3", "CIRCLE_BRANCH": "pull/33", "CIRCLE_PULL_REQUEST": "https://github.com/org/repo/pull/33", "CIRCLE_SHA1": sha},

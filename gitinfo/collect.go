@@ -2,6 +2,7 @@ package gitinfo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -54,7 +55,7 @@ func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 
 	f.Remote = remoteURL(repo.cfg)
 
-	head, headOK := collectHead(repo, db, hashLen, f)
+	head, headState := collectHead(repo, db, hashLen, f)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -64,10 +65,15 @@ func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 	case repo.bare:
 		f.unknown(FactDirty, "bare repository has no work tree")
 	default:
+		// An unborn branch compares the index with the empty tree; a HEAD
+		// that cannot be read leaves the answer to git, or unknown.
 		tree := oid("")
-		treeErr := error(nil)
-		if headOK {
+		var treeErr error
+		switch headState {
+		case headCommit:
 			tree, treeErr = commitTree(db, head)
+		case headUnreadable:
+			treeErr = errHeadUnreadable
 		}
 		var dirty bool
 		if treeErr != nil {
@@ -96,15 +102,27 @@ func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 	return f, nil
 }
 
+// headState says what collectHead found HEAD to be.
+type headState int
+
+const (
+	headCommit     headState = iota // HEAD names a readable commit
+	headUnborn                      // HEAD names a branch with no commit yet
+	headUnreadable                  // HEAD, its ref or its commit cannot be read
+)
+
+// errHeadUnreadable is why the dirty check cannot compare with HEAD's tree.
+var errHeadUnreadable = errors.New("HEAD's commit cannot be read")
+
 // collectHead fills commit, short commit, time, author, branch, tags and
-// describe. It returns HEAD's object name when HEAD points to a commit.
-func collectHead(repo *repository, db *odb, hashLen int, f *Facts) (oid, bool) {
+// describe. It returns HEAD's object name and what HEAD is.
+func collectHead(repo *repository, db *odb, hashLen int, f *Facts) (oid, headState) {
 	if v, _ := repo.cfg.get("extensions.refStorage"); v != "" && !strings.EqualFold(v, "files") {
 		reason := fmt.Sprintf("ref storage %q is not supported", v)
 		for _, k := range []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactBranch, FactTags, FactDescribe} {
 			f.unknown(k, "%s", reason)
 		}
-		return "", false
+		return "", headUnreadable
 	}
 	refs := &refStore{gitDir: repo.gitDir, commonDir: repo.commonDir, hashLen: hashLen}
 	name, head, ok, err := refs.resolve("HEAD")
@@ -112,7 +130,7 @@ func collectHead(repo *repository, db *odb, hashLen int, f *Facts) (oid, bool) {
 		for _, k := range []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactBranch, FactTags, FactDescribe} {
 			f.unknown(k, "reading HEAD: %v", err)
 		}
-		return "", false
+		return "", headUnreadable
 	}
 	if strings.HasPrefix(name, "refs/heads/") {
 		f.Branch = strings.TrimPrefix(name, "refs/heads/")
@@ -122,7 +140,7 @@ func collectHead(repo *repository, db *odb, hashLen int, f *Facts) (oid, bool) {
 		for _, k := range []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactTags, FactDescribe} {
 			f.unknown(k, "%s", reason)
 		}
-		return "", false
+		return "", headUnborn
 	}
 	f.Commit = head.String()
 
@@ -211,7 +229,10 @@ func collectHead(repo *repository, db *odb, hashLen int, f *Facts) (oid, bool) {
 			}
 		}
 	}
-	return head, isCommit
+	if !isCommit {
+		return head, headUnreadable
+	}
+	return head, headCommit
 }
 
 // tagNames reads all tags: the best describe name per tagged commit and the

@@ -260,7 +260,7 @@ func (c *gitConfig) subsections(section, key string) []string {
 func loadConfig(commonDir, gitDir string) *gitConfig {
 	c := newGitConfig()
 	if v := os.Getenv("GIT_CONFIG_NOSYSTEM"); v == "" || v == "0" || strings.EqualFold(v, "false") {
-		_ = c.parseFile(firstNonEmpty(os.Getenv("GIT_CONFIG_SYSTEM"), "/etc/gitconfig"), 0)
+		_ = c.parseFile(first(os.Getenv("GIT_CONFIG_SYSTEM"), "/etc/gitconfig"), 0)
 	}
 	if g := os.Getenv("GIT_CONFIG_GLOBAL"); g != "" {
 		_ = c.parseFile(g, 0)
@@ -282,13 +282,4 @@ func loadConfig(commonDir, gitDir string) *gitConfig {
 		_ = c.parseFile(filepath.Join(gitDir, "config.worktree"), 0)
 	}
 	return c
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

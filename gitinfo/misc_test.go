@@ -3,6 +3,8 @@ package gitinfo
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -121,5 +123,49 @@ func TestConfigParse(t *testing.T) {
 	}
 	if !c.boolean("core.bare", false) || c.boolean("core.symlinks", true) {
 		t.Error(`a bare "key" is true and "key =" is false, as in git`)
+	}
+}
+
+// When HEAD cannot be read, the work tree is not compared with an empty tree
+// (which would call every clean repository dirty): the answer is git's own,
+// and unknown, with the reason, where git cannot answer either.
+func TestDirtyWhenHeadUnreadable(t *testing.T) {
+	tests := []struct {
+		name      string
+		breakRepo func(r *gitRepo)
+	}{
+		{"HEAD commit object missing", func(r *gitRepo) {
+			dirs, _ := filepath.Glob(filepath.Join(r.dir, ".git", "objects", "??"))
+			for _, d := range dirs {
+				must(t, os.RemoveAll(d))
+			}
+		}},
+		{"garbage after HEAD's ref", func(r *gitRepo) {
+			must(t, os.WriteFile(filepath.Join(r.dir, ".git", "HEAD"), []byte("ref: refs/heads/main\x00\xff junk\n"), 0o600))
+		}},
+		{"HEAD symref loop", func(r *gitRepo) {
+			must(t, os.WriteFile(filepath.Join(r.dir, ".git", "refs", "heads", "main"), []byte("ref: refs/heads/main\n"), 0o600))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRepo(t).basic()
+			tt.breakRepo(r)
+			f, err := Collect(context.Background(), r.dir, Options{LookupEnv: noEnv})
+			if err != nil {
+				return // refusing the repository outright is also not a wrong answer
+			}
+			out, gitErr := r.tryGitIn(r.dir, "status", "--porcelain")
+			if gitErr != nil {
+				if f.Dirty != nil || f.Unknown[FactDirty] == "" {
+					t.Errorf("git cannot answer (%v) but dirty = %v (reason %q), want unknown with a reason", gitErr, fmtBool(f.Dirty), f.Unknown[FactDirty])
+				}
+				return
+			}
+			want := strings.TrimSpace(out) != ""
+			if f.Dirty == nil || *f.Dirty != want {
+				t.Errorf("dirty = %s, git status says %v", fmtBool(f.Dirty), want)
+			}
+		})
 	}
 }

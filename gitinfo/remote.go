@@ -54,6 +54,11 @@ func stripOnce(rawURL string) string {
 	}
 	i := strings.Index(s, "://")
 	if i < 0 {
+		// user:secret@host:path: a password before the host is dropped;
+		// a bare user name (git@host:path) is not a secret and stays.
+		if at := strings.IndexByte(s, '@'); at >= 0 && strings.Contains(s[:at], ":") && !strings.ContainsAny(s[:at], "/ ") {
+			s = s[at+1:]
+		}
 		if scpRE.MatchString(s) && !strings.ContainsAny(s, "?# ") {
 			// scp-style: a bare user name (git@) is not a secret.
 			return s
@@ -63,6 +68,15 @@ func stripOnce(rawURL string) string {
 	scheme, rest := s[:i], s[i+3:]
 	if strings.ContainsAny(scheme, " /@?#") {
 		return scrubUnparsed(s)
+	}
+	// User info ends at the last '@' before the path, even when the
+	// password holds a '?' or '#' that would otherwise end the authority.
+	head := rest
+	if slash := strings.IndexByte(rest, '/'); slash >= 0 {
+		head = rest[:slash]
+	}
+	if at := strings.LastIndexByte(head, '@'); at >= 0 {
+		rest = rest[at+1:]
 	}
 	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {

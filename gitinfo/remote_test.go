@@ -24,6 +24,10 @@ func TestStripCredentials(t *testing.T) {
 		{"https://user:p@ss@host/x", "https://host/x"},
 		{"not a url user:secret@host", "not a url host"},
 		{"https://a b:c@host/%zz", "https://host/%zz"},
+		{"user:secret@github.com:org/repo.git", "github.com:org/repo.git"},
+		{"https://user:pa?ss@host/x.git", "https://host/x.git"},
+		{"https://user:pa#ss@host/x.git", "https://host/x.git"},
+		{"https://host/x?ref=a@b", "https://host/x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
