@@ -13,12 +13,12 @@ import (
 	"github.com/packer-enrich/packer-plugin-enrich/postprocessor"
 )
 
-// Version is the plugin's version, the one place it is set. Release builds
-// stamp it with -ldflags "-X main.Version=...".
+// Version is the plugin's version, the one place it is set: `make release`
+// reads it from here to name the binaries.
 var Version = "0.1.0"
 
-// VersionPrerelease marks a development build ("dev"); release builds set it
-// to "" with -ldflags "-X main.VersionPrerelease=".
+// VersionPrerelease marks a development build ("dev"); `make release` clears
+// it with -ldflags "-X main.VersionPrerelease=".
 var VersionPrerelease = "dev"
 
 func main() {

@@ -93,9 +93,10 @@ type Config struct {
 	// The region of an image made by `fallback_image`. Empty by default.
 	FallbackRegion string `mapstructure:"fallback_region"`
 	// A JSON file to write the enriched metadata to, with one entry per
-	// build keyed by the build's name: its builder type, Packer run id,
-	// artifact id, and its images with their labels. Running a build again
-	// replaces that build's entry; entries of other builds are kept. The
+	// build keyed by builder type and build name (`amazon-ebs.ubuntu`): its
+	// Packer run id, artifact id, the labels added, and its images with
+	// their labels. Running a build again replaces that build's entry;
+	// entries of other builds are kept. The
 	// file is written atomically under a lock, so parallel builds and
 	// several Packer processes can share it. Its directory is created when
 	// missing. No file is written by default.
@@ -208,20 +209,21 @@ const unknownValue = "<unknown>"
 // checkGeneratedDataLabels refuses empty, duplicate and secret keys.
 func (c *Config) checkGeneratedDataLabels() []error {
 	var errs []error
-	seen := map[string]string{}
+	seen := map[string]string{} // label key -> generated data key
 	for i, key := range c.GeneratedDataLabels {
 		name := snakeCase(key)
+		labelKey := c.labelKey(name)
 		switch {
 		case strings.TrimSpace(key) == "":
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: the key is empty; name a key of the builder's generated data, such as \"SourceAMI\"", i))
 		case isSecretKey(key):
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q holds a secret and is never copied into labels; remove it", i, key))
-		case seen[name] != "":
-			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q and %q both become the label %q; keep one", i, seen[name], key, name))
-		case builtinLabel(name):
-			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q becomes %q, a label this post-processor already adds; remove it", i, key, name))
+		case seen[labelKey] != "":
+			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q and %q both become the label %q; keep one", i, seen[labelKey], key, labelKey))
+		case builtinLabel(name) && !slices.Contains(c.ExcludeLabels, name):
+			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q becomes %q, a label this post-processor already adds; remove it, or add %q to exclude_labels", i, key, name, name))
 		default:
-			seen[name] = key
+			seen[labelKey] = key
 		}
 	}
 	return errs

@@ -70,6 +70,7 @@ func TestConfigureBadInput(t *testing.T) {
 		{"generated_data_labels winrm password", map[string]interface{}{"generated_data_labels": []string{"WinRMPassword"}}, []string{"generated_data_labels[0]", "secret"}},
 		{"generated_data_labels duplicate after snake case", map[string]interface{}{"generated_data_labels": []string{"SourceAMI", "source_ami"}}, []string{"generated_data_labels[1]", `"source_ami"`}},
 		{"generated_data_labels built-in name", map[string]interface{}{"generated_data_labels": []string{"BuildName"}}, []string{"generated_data_labels[0]", `"build_name"`}},
+		{"generated_data_labels the same after gce shortening", map[string]interface{}{"label_style": "gce", "generated_data_labels": []string{strings.Repeat("LongKey", 10) + "X1", strings.Repeat("LongKey", 10) + "X2"}}, []string{"generated_data_labels[1]", "both become the label"}},
 		{"fallback_provider without fallback_image", map[string]interface{}{"fallback_provider": "aws"}, []string{"fallback_provider", "fallback_image"}},
 		{"fallback_region without fallback_image", map[string]interface{}{"fallback_region": "eu-west-1"}, []string{"fallback_region", "fallback_image"}},
 		{"fallback_image not a bool", map[string]interface{}{"fallback_image": "sometimes"}, []string{"fallback_image"}},
@@ -135,6 +136,10 @@ func TestConfigureGoodInput(t *testing.T) {
 		{"user label may take an excluded built-in name", map[string]interface{}{
 			"exclude_labels": []string{"git_branch"},
 			"labels":         map[string]string{"git_branch": "release"},
+		}, nil},
+		{"generated data label may take an excluded built-in name", map[string]interface{}{
+			"exclude_labels":        []string{"build_name"},
+			"generated_data_labels": []string{"BuildName"},
 		}, nil},
 		{"prefix frees the built-in names", map[string]interface{}{
 			"label_prefix": "enrich_",

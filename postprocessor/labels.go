@@ -133,16 +133,24 @@ func builtinValues(f facts) map[string]string {
 // style applied.
 func (c *Config) buildLabels(f facts) map[string]string {
 	values := builtinValues(f)
+	for name := range values {
+		if slices.Contains(c.ExcludeLabels, name) {
+			delete(values, name)
+		}
+	}
 	for _, key := range c.GeneratedDataLabels {
+		name := snakeCase(key)
+		if slices.Contains(c.ExcludeLabels, name) && !builtinLabel(name) {
+			// Excluded. (Excluding a built-in label instead frees its
+			// name for this key.)
+			continue
+		}
 		if s, ok := stringValue(f.Generated[key]); ok && s != "" {
-			values[snakeCase(key)] = s
+			values[name] = s
 		}
 	}
 	labels := make(map[string]string, len(values)+len(f.UserLabels))
 	for name, value := range values {
-		if slices.Contains(c.ExcludeLabels, name) {
-			continue
-		}
 		labels[c.labelKey(name)] = c.labelValue(value)
 	}
 	for k, v := range f.UserLabels {

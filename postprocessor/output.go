@@ -15,11 +15,11 @@ import (
 )
 
 // OutputFile is the JSON document the `output` option writes: the enriched
-// metadata of every build that wrote to it, keyed by build name.
+// metadata of every build that wrote to it, keyed by build (see
+// OutputBuild.Key).
 type OutputFile struct {
-	// Builds holds one entry per build name. Entries are kept as raw JSON so
-	// that a build only ever replaces its own entry, whatever wrote the
-	// others.
+	// Builds holds one entry per build. Entries are kept as raw JSON so that
+	// a build only ever replaces its own entry, whatever wrote the others.
 	Builds map[string]json.RawMessage `json:"builds"`
 }
 
@@ -35,6 +35,20 @@ type OutputBuild struct {
 	Images        []OutputImage     `json:"images"`
 }
 
+// Key is the entry's key in the output file: the builder type and the build
+// name, as Packer names the build ("amazon-ebs.ubuntu"), or the name alone
+// when it is the builder type (an unnamed JSON builder).
+func (e OutputBuild) Key() string {
+	switch {
+	case e.Name == "":
+		return "build"
+	case e.BuilderType == "" || e.BuilderType == e.Name:
+		return e.Name
+	default:
+		return e.BuilderType + "." + e.Name
+	}
+}
+
 // OutputImage is an HCP Packer image of a build with its labels.
 type OutputImage struct {
 	ImageID        string            `json:"image_id"`
@@ -44,21 +58,24 @@ type OutputImage struct {
 	Labels         map[string]string `json:"labels"`
 }
 
-// outputEntry describes art as an output file entry.
-func (c *Config) outputEntry(art *Artifact) OutputBuild {
+// outputEntry describes art, made from the build's facts f, as an output
+// file entry.
+func (c *Config) outputEntry(art *Artifact, f facts) OutputBuild {
 	e := OutputBuild{
-		Name:        c.PackerBuildName,
-		BuilderType: c.PackerBuilderType,
-		BuilderID:   art.builderID,
-		ArtifactID:  art.id,
-		Labels:      art.Labels(),
-		Images:      []OutputImage{},
+		Name:          c.PackerBuildName,
+		BuilderType:   c.PackerBuilderType,
+		BuilderID:     art.builderID,
+		PackerRunUUID: f.RunUUID,
+		ArtifactID:    art.id,
+		Labels:        art.Labels(),
+		Images:        []OutputImage{},
 	}
 	if e.Name == "" {
 		e.Name = c.PackerBuilderType
 	}
-	e.PackerRunUUID = art.labels[c.labelKey(labelPackerRunUUID)]
-	e.BuildTime = art.labels[c.labelKey(labelBuildTime)]
+	if !f.BuildTime.IsZero() {
+		e.BuildTime = f.BuildTime.UTC().Format(time.RFC3339)
+	}
 	for _, img := range art.images {
 		e.Images = append(e.Images, OutputImage{
 			ImageID:        img.ImageID,
@@ -80,55 +97,87 @@ const lockRetry = 20 * time.Millisecond
 // kernel if a process dies, so a lock is never stale and never stolen) for
 // the whole read-modify-write, and replace the file by renaming a complete
 // temporary file over it, so a reader sees either the old or the new file.
-// A file that is not an output file is left untouched and reported.
-func writeOutput(ctx context.Context, path string, entry OutputBuild) error {
-	if entry.Name == "" {
-		entry.Name = "build"
-	}
+// A file that is not an output file is left untouched and reported. It
+// returns the entry it replaced, if any.
+func writeOutput(ctx context.Context, path string, entry OutputBuild) (*OutputBuild, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil { //nolint:gosec // an output directory others may read, like Packer's
-		return fmt.Errorf("creating the directory of %s: %w", path, err)
+		return nil, fmt.Errorf("creating the directory of %s: %w", path, err)
 	}
 	lock := filelock.New(path + ".lock")
 	locked, err := lock.TryLockContext(ctx, lockRetry)
 	if err != nil {
-		return fmt.Errorf("locking %s: %w", path+".lock", err)
+		return nil, fmt.Errorf("locking %s: %w", path+".lock", err)
 	}
 	if !locked {
-		return fmt.Errorf("locking %s: lock not acquired", path+".lock")
+		return nil, fmt.Errorf("locking %s: lock not acquired", path+".lock")
 	}
 	defer func() { _ = lock.Unlock() }()
 
-	doc := OutputFile{}
-	data, err := os.ReadFile(path) //nolint:gosec // the path is the user's own option
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return fmt.Errorf("reading %s: %w", path, err)
-	case len(bytes.TrimSpace(data)) > 0:
-		if err := json.Unmarshal(data, &doc); err != nil {
-			return fmt.Errorf("%s exists but is not an enrich output file (%w); it was left as it is: remove it or choose another output path", path, err)
-		}
+	doc, mode, err := readOutputFile(path)
+	if err != nil {
+		return nil, err
 	}
-	if doc.Builds == nil {
-		doc.Builds = map[string]json.RawMessage{}
+	key := entry.Key()
+	var replaced *OutputBuild
+	if old, ok := doc.Builds[key]; ok {
+		var prev OutputBuild
+		if json.Unmarshal(old, &prev) == nil {
+			replaced = &prev
+		}
 	}
 	raw, err := json.Marshal(entry)
 	if err != nil {
-		return fmt.Errorf("encoding the entry of %s: %w", entry.Name, err)
+		return nil, fmt.Errorf("encoding the entry of %s: %w", key, err)
 	}
-	doc.Builds[entry.Name] = raw
+	doc.Builds[key] = raw
 
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encoding %s: %w", path, err)
+		return nil, fmt.Errorf("encoding %s: %w", path, err)
 	}
-	return replaceFile(path, append(out, '\n'))
+	return replaced, replaceFile(path, append(out, '\n'), mode)
 }
 
-// replaceFile writes data to a temporary file beside path and renames it
-// over path.
-func replaceFile(path string, data []byte) (err error) {
+// readOutputFile reads the output file at path, an empty document when it
+// does not exist or is empty, and the file's mode to keep. Anything but a
+// JSON object with a "builds" object is refused.
+func readOutputFile(path string) (OutputFile, fs.FileMode, error) {
+	doc := OutputFile{Builds: map[string]json.RawMessage{}}
+	mode := fs.FileMode(0o644)
+	data, err := os.ReadFile(path) //nolint:gosec // the path is the user's own option
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return doc, mode, nil
+	case err != nil:
+		return doc, mode, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return doc, mode, nil
+	}
+	var top map[string]json.RawMessage
+	err = json.Unmarshal(data, &top)
+	if err == nil && top["builds"] == nil {
+		err = errors.New(`it has no "builds"`)
+	}
+	if err == nil {
+		err = json.Unmarshal(top["builds"], &doc.Builds)
+	}
+	if err != nil || doc.Builds == nil {
+		if err == nil {
+			err = errors.New(`"builds" is null`)
+		}
+		return doc, mode, fmt.Errorf("%s exists but is not an enrich output file (%w); it was left as it is: remove it or choose another output path", path, err)
+	}
+	return doc, mode, nil
+}
+
+// replaceFile writes data to a temporary file beside path, with the given
+// mode, and renames it over path.
+func replaceFile(path string, data []byte, mode fs.FileMode) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("creating a temporary file for %s: %w", path, err)
@@ -149,7 +198,7 @@ func replaceFile(path string, data []byte) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("closing %s: %w", tmp.Name(), err)
 	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil { //nolint:gosec // metadata meant to be read by other tools
+	if err = os.Chmod(tmp.Name(), mode); err != nil {
 		return fmt.Errorf("setting the mode of %s: %w", tmp.Name(), err)
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {

@@ -46,7 +46,7 @@ func TestWriteOutput(t *testing.T) {
 		{entry("web", "3"), map[string]string{"web": "3", "db": "2"}}, // a rebuild replaces its own entry
 	}
 	for i, s := range steps {
-		if err := writeOutput(ctx, path, s.write); err != nil {
+		if _, err := writeOutput(ctx, path, s.write); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
 		got := readOutput(t, path)
@@ -65,6 +65,42 @@ func TestWriteOutput(t *testing.T) {
 	}
 }
 
+// Rewriting the file keeps its mode; a new file is readable by all.
+func TestWriteOutputKeepsMode(t *testing.T) {
+	dir := t.TempDir()
+	private := filepath.Join(dir, "private.json")
+	if err := os.WriteFile(private, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(dir, "fresh.json")
+	for path, want := range map[string]os.FileMode{private: 0o600, fresh: 0o644} {
+		if _, err := writeOutput(context.Background(), path, entry("web", "1")); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %v", filepath.Base(path), fi.Mode().Perm(), err, want)
+		}
+	}
+}
+
+func TestOutputBuildKey(t *testing.T) {
+	cases := []struct {
+		e    OutputBuild
+		want string
+	}{
+		{OutputBuild{Name: "ubuntu", BuilderType: "amazon-ebs"}, "amazon-ebs.ubuntu"},
+		{OutputBuild{Name: "ubuntu", BuilderType: "file"}, "file.ubuntu"},
+		{OutputBuild{Name: "null", BuilderType: "null"}, "null"},
+		{OutputBuild{Name: "web"}, "web"},
+		{OutputBuild{}, "build"},
+	}
+	for _, tc := range cases {
+		if got := tc.e.Key(); got != tc.want {
+			t.Errorf("%+v.Key() = %q, want %q", tc.e, got, tc.want)
+		}
+	}
+}
+
 // Entries written by other tools or later versions are kept as they are.
 func TestWriteOutputKeepsForeignEntries(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "enriched.json")
@@ -72,7 +108,7 @@ func TestWriteOutputKeepsForeignEntries(t *testing.T) {
 	if err := os.WriteFile(path, []byte(foreign), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeOutput(context.Background(), path, entry("web", "1")); err != nil {
+	if _, err := writeOutput(context.Background(), path, entry("web", "1")); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
@@ -83,12 +119,12 @@ func TestWriteOutputKeepsForeignEntries(t *testing.T) {
 
 // A file that is not an output file is reported and left untouched.
 func TestWriteOutputRefusesOtherFiles(t *testing.T) {
-	for _, content := range []string{"not json", `["a", "list"]`, `{"builds": "nope"}`} {
+	for _, content := range []string{"not json", `["a", "list"]`, `{"builds": "nope"}`, `{}`, `{"region": "us-east-1", "count": 3}`, `null`, `{"builds": null}`} {
 		path := filepath.Join(t.TempDir(), "enriched.json")
 		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := writeOutput(context.Background(), path, entry("web", "1"))
+		_, err := writeOutput(context.Background(), path, entry("web", "1"))
 		if err == nil || !strings.Contains(err.Error(), "not an enrich output file") {
 			t.Errorf("%q: err = %v, want a refusal", content, err)
 		}
@@ -107,7 +143,8 @@ func TestWriteOutputConcurrentGoroutines(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			errs <- writeOutput(context.Background(), path, entry(fmt.Sprintf("build-%d", i), strconv.Itoa(i)))
+			_, err := writeOutput(context.Background(), path, entry(fmt.Sprintf("build-%d", i), strconv.Itoa(i)))
+			errs <- err
 		}(i)
 	}
 	wg.Wait()
@@ -157,7 +194,8 @@ func TestWriteOutputConcurrentProcesses(t *testing.T) {
 // TestMain runs the writer processes of TestWriteOutputConcurrentProcesses,
 // and otherwise the tests, with a private HOME and no system git config, so
 // that the machine's git configuration (a global excludes file, say) cannot
-// change what the test repositories look like.
+// change what the test repositories look like: no GIT_* variable (such as
+// GIT_CONFIG_GLOBAL) and no XDG_CONFIG_HOME reach the tests.
 func TestMain(m *testing.M) {
 	if spec := os.Getenv(writerEnv); spec != "" {
 		parts := strings.Split(spec, "|")
@@ -165,7 +203,7 @@ func TestMain(m *testing.M) {
 		each, _ := strconv.Atoi(parts[2])
 		for i := 0; i < each; i++ {
 			name := fmt.Sprintf("proc-%d-build-%d", proc, i)
-			if err := writeOutput(context.Background(), parts[0], entry(name, name)); err != nil {
+			if _, err := writeOutput(context.Background(), parts[0], entry(name, name)); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
@@ -177,9 +215,14 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "GIT_") || k == "XDG_CONFIG_HOME" {
+			_ = os.Unsetenv(k)
+		}
+	}
 	_ = os.Setenv("HOME", home)
 	_ = os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	_ = os.Unsetenv("XDG_CONFIG_HOME")
 	code := m.Run()
 	_ = os.RemoveAll(home)
 	os.Exit(code)

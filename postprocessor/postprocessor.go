@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -71,6 +73,9 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	if err != nil {
 		return source, keep, forceKeep, err
 	}
+	if err := refuseSecrets(userLabels, generated); err != nil {
+		return source, keep, forceKeep, err
+	}
 
 	f := facts{
 		BuildTime:  p.clock().UTC().Truncate(time.Second),
@@ -103,8 +108,14 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	}
 
 	if c.OutputPath != "" {
-		if err := writeOutput(ctx, c.OutputPath, c.outputEntry(art)); err != nil {
+		entry := c.outputEntry(art, f)
+		replaced, err := writeOutput(ctx, c.OutputPath, entry)
+		if err != nil {
 			return source, keep, forceKeep, fmt.Errorf("enrich: output: %w", err)
+		}
+		if replaced != nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
+			ui.Error(fmt.Sprintf("enrich: output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
+				"give the builds different names (a source used in two build blocks has one name)", entry.Key(), c.OutputPath))
 		}
 	}
 
@@ -162,6 +173,28 @@ func (c *Config) renderLabels(generated map[string]interface{}) (map[string]stri
 		out[k] = r
 	}
 	return out, nil
+}
+
+// minSecretLen is the shortest secret value refuseSecrets looks for: shorter
+// values would match by chance.
+const minSecretLen = 4
+
+// refuseSecrets fails when one of the user's labels holds the value of a
+// generated data key that holds a secret (build.Password in HCL2,
+// {{ build `Password` }} in JSON): labels are public metadata.
+func refuseSecrets(labels map[string]string, generated map[string]interface{}) error {
+	for key, v := range generated {
+		secret, ok := v.(string)
+		if !ok || len(secret) < minSecretLen || !isSecretKey(key) {
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Keys(labels)) {
+			if strings.Contains(labels[name], secret) {
+				return fmt.Errorf("enrich: labels[%q] holds the value of the generated data's %q, a secret; labels are never given secrets: remove it", name, key)
+			}
+		}
+	}
+	return nil
 }
 
 // gitFacts collects the repository's facts and the CI's. With no repository

@@ -191,7 +191,7 @@ func TestPostProcessOptions(t *testing.T) {
 	commit := r.git("rev-parse", "HEAD")
 	generated := map[interface{}]interface{}{
 		"SourceAMI": "ami-src", "SourceAMIName": "ubuntu-24.04", "Password": "hunter2",
-		"SSHPrivateKey": "-----BEGIN KEY-----", "ID": "ami-1",
+		"SSHPrivateKey": "-----BEGIN KEY-----", "ID": "ami-1", "BuildName": "from-generated-data",
 	}
 	cases := []struct {
 		name   string
@@ -216,6 +216,10 @@ func TestPostProcessOptions(t *testing.T) {
 			map[string]interface{}{"label_style": "gce", "labels": map[string]string{"team": "Web Team"}},
 			map[string]string{"build_time": "2026-11-21t10_30_00z", "git_tag": "v2_0_0", "team": "web_team", "builder_type": "amazon-ebs"},
 			nil},
+		{"a generated data key takes an excluded built-in's name",
+			map[string]interface{}{"exclude_labels": []string{"build_name"}, "generated_data_labels": []string{"BuildName"}},
+			map[string]string{"build_name": "from-generated-data"},
+			nil},
 		{"exclusions",
 			map[string]interface{}{"exclude_labels": []string{"git_commit", "build_time", "source_ami"}, "generated_data_labels": []string{"SourceAMI"}},
 			map[string]string{"git_commit_short": commit[:7]},
@@ -227,7 +231,7 @@ func TestPostProcessOptions(t *testing.T) {
 			// As in a JSON template: Packer passes the builder's generated
 			// data as placeholders to Configure.
 			p := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: env(nil)}
-			if err := p.Configure(tc.cfg, packerVars(), placeholders("SourceAMI", "SourceAMIName", "Password", "SSHPrivateKey")); err != nil {
+			if err := p.Configure(tc.cfg, packerVars(), placeholders("SourceAMI", "SourceAMIName", "Password", "SSHPrivateKey", "BuildName")); err != nil {
 				t.Fatalf("Configure: %v", err)
 			}
 			art, _ := run(t, p, sourceArtifact(twoRegions(), generated))
@@ -403,7 +407,7 @@ func TestPostProcessWritesOutput(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out", "enriched.json")
 	vars := map[string]string{"PACKER_RUN_UUID": "run-1"}
 	art, _ := run(t, configured(t, map[string]interface{}{"git_path": r.dir, "output": path}, vars), sourceArtifact(twoRegions(), nil))
-	got := readOutput(t, path)["web"]
+	got := readOutput(t, path)["amazon-ebs.web"]
 	if got.Name != "web" || got.BuilderType != "amazon-ebs" || got.PackerRunUUID != "run-1" || got.ArtifactID != art.Id() ||
 		got.BuilderID != "mitchellh.amazonebs" || got.BuildTime != "2026-11-21T10:30:00Z" {
 		t.Errorf("entry = %+v", got)
@@ -432,5 +436,39 @@ func TestPostProcessCompletesIncompleteImages(t *testing.T) {
 	}
 	if !strings.Contains(ui, "was incomplete") {
 		t.Errorf("UI %q does not say the image was completed", ui)
+	}
+}
+
+// The entry's build time and run id are the facts, whatever the label style
+// or the exclusions do to the labels.
+func TestPostProcessOutputEntryFacts(t *testing.T) {
+	r := newTestRepo(t)
+	path := filepath.Join(t.TempDir(), "enriched.json")
+	cfg := map[string]interface{}{"git_path": r.dir, "output": path, "label_style": "gce", "exclude_labels": []string{"packer_run_uuid"}}
+	run(t, configured(t, cfg, map[string]string{"PACKER_RUN_UUID": "RUN-Upper-1"}), sourceArtifact(twoRegions(), nil))
+	got := readOutput(t, path)["amazon-ebs.web"]
+	if got.BuildTime != "2026-11-21T10:30:00Z" || got.PackerRunUUID != "RUN-Upper-1" {
+		t.Errorf("entry build time %q and run %q, want the facts", got.BuildTime, got.PackerRunUUID)
+	}
+	if got.Labels["build_time"] != "2026-11-21t10_30_00z" {
+		t.Errorf("the labels keep their style: build_time = %q", got.Labels["build_time"])
+	}
+}
+
+// Two builds of one run that share a name (one source in two build blocks)
+// write one entry: the second says so.
+func TestPostProcessWarnsWhenABuildOfTheRunIsReplaced(t *testing.T) {
+	r := newTestRepo(t)
+	path := filepath.Join(t.TempDir(), "enriched.json")
+	cfg := func() map[string]interface{} { return map[string]interface{}{"git_path": r.dir, "output": path} }
+	vars := map[string]string{"PACKER_RUN_UUID": "run-1"}
+	if _, ui := run(t, configured(t, cfg(), vars), sourceArtifact(twoRegions(), nil)); strings.Contains(ui, "another build of this run") {
+		t.Errorf("the first build warned: %s", ui)
+	}
+	if _, ui := run(t, configured(t, cfg(), vars), sourceArtifact(twoRegions(), nil)); !strings.Contains(ui, `another build of this run also wrote the entry "amazon-ebs.web"`) {
+		t.Errorf("the second build of the run did not warn: %s", ui)
+	}
+	if _, ui := run(t, configured(t, cfg(), map[string]string{"PACKER_RUN_UUID": "run-2"}), sourceArtifact(twoRegions(), nil)); strings.Contains(ui, "another build of this run") {
+		t.Errorf("a rebuild in a new run warned: %s", ui)
 	}
 }

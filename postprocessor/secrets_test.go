@@ -2,6 +2,7 @@ package postprocessor
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log"
 	"os"
@@ -60,5 +61,30 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}
 	if got := art.Labels()["ci_run_url"]; got != "https://github.example.com/acme/images/actions/runs/99" {
 		t.Errorf("ci_run_url = %q", got)
+	}
+}
+
+// A label of the user's own that would carry a secret of the generated data
+// (build.Password in HCL2) fails the build before anything is written, and
+// the error does not repeat the secret.
+func TestSecretInUserLabelsRefused(t *testing.T) {
+	r := newTestRepo(t)
+	output := filepath.Join(t.TempDir(), "enriched.json")
+	generated := map[interface{}]interface{}{"Password": "hunter2-4", "SourceAMI": "ami-src"}
+	p := configured(t, map[string]interface{}{
+		"git_path": r.dir, "output": output,
+		"labels": map[string]string{"login": "admin:hunter2-4"},
+	}, nil)
+	ui, out := testUI()
+	source := sourceArtifact(twoRegions(), generated)
+	_, keep, _, err := p.PostProcess(context.Background(), ui, source)
+	if err == nil || !strings.Contains(err.Error(), `labels["login"]`) || !strings.Contains(err.Error(), `"Password"`) || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("err = %v, want a refusal naming labels[\"login\"] and Password, without the secret", err)
+	}
+	if !keep || source.DestroyCalled {
+		t.Error("the source artifact was not kept")
+	}
+	if _, statErr := os.Stat(output); statErr == nil || strings.Contains(out.String(), "hunter2") {
+		t.Error("the output file was written, or the UI shows the secret")
 	}
 }

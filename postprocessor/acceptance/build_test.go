@@ -74,9 +74,9 @@ func TestAccHCL2Labels(t *testing.T) {
 	checkVersionType(t, hcp, "HCL2")
 
 	out := readOutput(t, filepath.Join(r.dir, "out", "enriched.json"))
-	e, ok := out["example"]
+	e, ok := out["null.example"]
 	if !ok || len(out) != 1 {
-		t.Fatalf("output file entries = %v, want [example]", keys(out))
+		t.Fatalf("output file entries = %v, want [null.example]", keys(out))
 	}
 	equalMaps(t, "output file labels", e.Labels, want)
 	if len(e.Images) != 1 || e.Images[0].ImageID != "Null" || e.Images[0].ProviderName != "null" {
@@ -425,7 +425,7 @@ func TestAccNoImage(t *testing.T) {
 				if f := hcp.Updates(statusFailed); len(f) != 1 {
 					t.Errorf("want one BUILD_FAILED update, got %d\n%s", len(f), hcp.describe())
 				}
-				e := out["x"]
+				e := out["noimage.x"]
 				fake := buildUpdate{PackerRunUUID: e.PackerRunUUID}
 				checkRunLabels(t, want, e.Labels, fake, res)
 				equalMaps(t, "output file labels", e.Labels, want)
@@ -442,7 +442,7 @@ func TestAccNoImage(t *testing.T) {
 			if u.Platform != tc.wantPlatform {
 				t.Errorf("platform = %q, want %q", u.Platform, tc.wantPlatform)
 			}
-			equalMaps(t, "output file labels", out["x"].Labels, want)
+			equalMaps(t, "output file labels", out["noimage.x"].Labels, want)
 		})
 	}
 }
@@ -567,8 +567,8 @@ func TestAccHCPFailure(t *testing.T) {
 				equalMaps(t, "BUILD_DONE labels", u.Labels, withGitSHA(want, r))
 			}
 			out := readOutput(t, filepath.Join(r.dir, "out", "enriched.json"))
-			if fmt.Sprint(keys(out)) != "[example other]" || out["other"].Labels["keep"] != "me" {
-				t.Errorf("output file entries = %+v, want example and the untouched other", out)
+			if fmt.Sprint(keys(out)) != "[null.example other]" || out["other"].Labels["keep"] != "me" {
+				t.Errorf("output file entries = %+v, want null.example and the untouched other", out)
 			}
 			entries, _ := os.ReadDir(filepath.Join(r.dir, "out"))
 			for _, e := range entries {

@@ -35,7 +35,7 @@ func checkParallelRun(t *testing.T, r *repo, hcp *hcpServer, res result, out map
 		checkRunLabels(t, want, u.Labels, u, res)
 		equalMaps(t, "BUILD_DONE labels of "+name, u.Labels, withGitSHA(want, r))
 		equalArtifacts(t, u, "Null@null")
-		e, ok := out[name]
+		e, ok := out["null."+name]
 		if !ok {
 			t.Errorf("the output file has no entry for %s", name)
 			continue

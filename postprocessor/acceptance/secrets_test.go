@@ -121,7 +121,7 @@ func TestAccSecrets(t *testing.T) {
 			if s := findSecrets(string(out), allSecrets...); len(s) > 0 {
 				t.Errorf("the output file holds %v:\n%s", s, out)
 			}
-			e := readOutput(t, filepath.Join(r.dir, "out", "enriched.json"))["x"]
+			e := readOutput(t, filepath.Join(r.dir, "out", "enriched.json"))["noimage.x"]
 			equalMaps(t, "output file labels", e.Labels, want)
 		})
 	}
