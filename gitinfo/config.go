@@ -265,15 +265,10 @@ func loadConfig(commonDir, gitDir string) *gitConfig {
 	if g := os.Getenv("GIT_CONFIG_GLOBAL"); g != "" {
 		_ = c.parseFile(g, 0)
 	} else {
-		xdg := os.Getenv("XDG_CONFIG_HOME")
-		home, _ := os.UserHomeDir()
-		if xdg == "" && home != "" {
-			xdg = filepath.Join(home, ".config")
+		if dir := xdgGitDir(); dir != "" {
+			_ = c.parseFile(filepath.Join(dir, "config"), 0)
 		}
-		if xdg != "" {
-			_ = c.parseFile(filepath.Join(xdg, "git", "config"), 0)
-		}
-		if home != "" {
+		if home, _ := os.UserHomeDir(); home != "" {
 			_ = c.parseFile(filepath.Join(home, ".gitconfig"), 0)
 		}
 	}
@@ -282,4 +277,19 @@ func loadConfig(commonDir, gitDir string) *gitConfig {
 		_ = c.parseFile(filepath.Join(gitDir, "config.worktree"), 0)
 	}
 	return c
+}
+
+// xdgGitDir is git's directory of user files under the XDG base directory,
+// $XDG_CONFIG_HOME/git or ~/.config/git, where it looks for the config,
+// ignore and attributes files; "" when neither variable gives one.
+func xdgGitDir() string {
+	xdg := os.Getenv("XDG_CONFIG_HOME")
+	if xdg == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		xdg = filepath.Join(home, ".config")
+	}
+	return filepath.Join(xdg, "git")
 }

@@ -135,16 +135,8 @@ func baseExcludes(r *repository) *ignoreStack {
 			global = filepath.Join(h, global[2:])
 		}
 	}
-	if !ok {
-		xdg := os.Getenv("XDG_CONFIG_HOME")
-		if xdg == "" {
-			if h, err := os.UserHomeDir(); err == nil {
-				xdg = filepath.Join(h, ".config")
-			}
-		}
-		if xdg != "" {
-			global = filepath.Join(xdg, "git", "ignore")
-		}
+	if dir := xdgGitDir(); !ok && dir != "" {
+		global = filepath.Join(dir, "ignore")
 	}
 	if global != "" {
 		if b, err := os.ReadFile(global); err == nil { //nolint:gosec // the user's configured excludes file

@@ -66,14 +66,8 @@ func conversionPossible(r *repository, idx *gitIndex) bool {
 	if fi, err := os.Stat(filepath.Join(r.commonDir, "info", "attributes")); err == nil && fi.Size() > 0 {
 		return true
 	}
-	xdg := os.Getenv("XDG_CONFIG_HOME")
-	if xdg == "" {
-		if h, err := os.UserHomeDir(); err == nil {
-			xdg = filepath.Join(h, ".config")
-		}
-	}
-	if xdg != "" {
-		if fi, err := os.Stat(filepath.Join(xdg, "git", "attributes")); err == nil && fi.Size() > 0 {
+	if dir := xdgGitDir(); dir != "" {
+		if fi, err := os.Stat(filepath.Join(dir, "attributes")); err == nil && fi.Size() > 0 {
 			return true
 		}
 	}

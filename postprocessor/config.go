@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/packer-plugin-sdk/common"
@@ -220,7 +220,7 @@ func (c *Config) checkGeneratedDataLabels() []error {
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q holds a secret and is never copied into labels; remove it", i, key))
 		case seen[labelKey] != "":
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q and %q both become the label %q; keep one", i, seen[labelKey], key, labelKey))
-		case builtinLabel(name) && !slices.Contains(c.ExcludeLabels, name):
+		case builtinLabel(name) && !c.excluded(name, false):
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q becomes %q, a label this post-processor already adds; remove it, or add %q to exclude_labels", i, key, name, name))
 		default:
 			seen[labelKey] = key
@@ -253,12 +253,7 @@ func (c *Config) checkLabels() []error {
 	for _, name := range c.addedLabelNames() {
 		added[c.labelKey(name)] = name
 	}
-	keys := make([]string, 0, len(c.Labels))
-	for k := range c.Labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(c.Labels)) {
 		if strings.TrimSpace(k) == "" {
 			errs = append(errs, errors.New("labels: a label name is empty; give every label a name"))
 			continue
@@ -271,7 +266,11 @@ func (c *Config) checkLabels() []error {
 			errs = append(errs, fmt.Errorf("labels[%q]: with label_style = \"gce\" a name must start with a lowercase letter and hold only lowercase letters, digits, '_' and '-', at most 63 characters", k))
 		}
 		if name, ok := added[k]; ok {
-			errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %s adds; add %q to exclude_labels to set it yourself", k, describeAdded(name), name))
+			if builtinLabel(name) && !c.excluded(name, false) {
+				errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %q this post-processor adds; add %q to exclude_labels to set it yourself", k, name, name))
+			} else {
+				errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %q from generated_data_labels; remove one of them", k, name))
+			}
 		}
 		if err := validateTemplate(c.Labels[k], c.ctx); err != nil {
 			errs = append(errs, fmt.Errorf("labels[%q]: %w", k, err))
@@ -304,24 +303,29 @@ func (c *Config) generatedLabelNames() []string {
 	return names
 }
 
+// excluded reports whether exclude_labels drops the label called name. A
+// generated data label whose name is an excluded built-in's takes the
+// built-in's place instead of being dropped with it.
+func (c *Config) excluded(name string, generated bool) bool {
+	return slices.Contains(c.ExcludeLabels, name) && (!generated || !builtinLabel(name))
+}
+
 // addedLabelNames returns the names, before prefix and style, of every label
 // the post-processor may add: built-in and generated data labels, less the
 // excluded ones.
 func (c *Config) addedLabelNames() []string {
 	var names []string
-	for _, name := range append(builtinLabelNames(), c.generatedLabelNames()...) {
-		if !slices.Contains(c.ExcludeLabels, name) {
+	for _, name := range builtinLabelNames() {
+		if !c.excluded(name, false) {
+			names = append(names, name)
+		}
+	}
+	for _, name := range c.generatedLabelNames() {
+		if !c.excluded(name, true) {
 			names = append(names, name)
 		}
 	}
 	return names
-}
-
-func describeAdded(name string) string {
-	if builtinLabel(name) {
-		return fmt.Sprintf("%q", name)
-	}
-	return fmt.Sprintf("%q from generated_data_labels", name)
 }
 
 func validPrefix(p string) bool {

@@ -71,6 +71,7 @@ func TestConfigureBadInput(t *testing.T) {
 		{"generated_data_labels duplicate after snake case", map[string]interface{}{"generated_data_labels": []string{"SourceAMI", "source_ami"}}, []string{"generated_data_labels[1]", `"source_ami"`}},
 		{"generated_data_labels built-in name", map[string]interface{}{"generated_data_labels": []string{"BuildName"}}, []string{"generated_data_labels[0]", `"build_name"`}},
 		{"generated_data_labels the same after gce shortening", map[string]interface{}{"label_style": "gce", "generated_data_labels": []string{strings.Repeat("LongKey", 10) + "X1", strings.Repeat("LongKey", 10) + "X2"}}, []string{"generated_data_labels[1]", "both become the label"}},
+		{"label collides with a generated data label in an excluded built-in's place", map[string]interface{}{"exclude_labels": []string{"build_name"}, "generated_data_labels": []string{"BuildName"}, "labels": map[string]string{"build_name": "x"}}, []string{`labels["build_name"]`, "generated_data_labels"}},
 		{"fallback_provider without fallback_image", map[string]interface{}{"fallback_provider": "aws"}, []string{"fallback_provider", "fallback_image"}},
 		{"fallback_region without fallback_image", map[string]interface{}{"fallback_region": "eu-west-1"}, []string{"fallback_region", "fallback_image"}},
 		{"fallback_image not a bool", map[string]interface{}{"fallback_image": "sometimes"}, []string{"fallback_image"}},

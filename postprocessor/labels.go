@@ -134,15 +134,13 @@ func builtinValues(f facts) map[string]string {
 func (c *Config) buildLabels(f facts) map[string]string {
 	values := builtinValues(f)
 	for name := range values {
-		if slices.Contains(c.ExcludeLabels, name) {
+		if c.excluded(name, false) {
 			delete(values, name)
 		}
 	}
 	for _, key := range c.GeneratedDataLabels {
 		name := snakeCase(key)
-		if slices.Contains(c.ExcludeLabels, name) && !builtinLabel(name) {
-			// Excluded. (Excluding a built-in label instead frees its
-			// name for this key.)
+		if c.excluded(name, true) {
 			continue
 		}
 		if s, ok := stringValue(f.Generated[key]); ok && s != "" {

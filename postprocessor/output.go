@@ -158,19 +158,21 @@ func readOutputFile(path string) (OutputFile, fs.FileMode, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return doc, mode, nil
 	}
+	refuse := func(reason error) error {
+		return fmt.Errorf("%s exists but is not an enrich output file (%w); it was left as it is: remove it or choose another output path", path, reason)
+	}
 	var top map[string]json.RawMessage
-	err = json.Unmarshal(data, &top)
-	if err == nil && top["builds"] == nil {
-		err = errors.New(`it has no "builds"`)
+	if err := json.Unmarshal(data, &top); err != nil {
+		return doc, mode, refuse(err)
 	}
-	if err == nil {
-		err = json.Unmarshal(top["builds"], &doc.Builds)
+	if top["builds"] == nil {
+		return doc, mode, refuse(errors.New(`it has no "builds"`))
 	}
-	if err != nil || doc.Builds == nil {
-		if err == nil {
-			err = errors.New(`"builds" is null`)
-		}
-		return doc, mode, fmt.Errorf("%s exists but is not an enrich output file (%w); it was left as it is: remove it or choose another output path", path, err)
+	if err := json.Unmarshal(top["builds"], &doc.Builds); err != nil {
+		return doc, mode, refuse(err)
+	}
+	if doc.Builds == nil {
+		return doc, mode, refuse(errors.New(`"builds" is null`))
 	}
 	return doc, mode, nil
 }

@@ -11,7 +11,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -183,12 +182,13 @@ const minSecretLen = 4
 // generated data key that holds a secret (build.Password in HCL2,
 // {{ build `Password` }} in JSON): labels are public metadata.
 func refuseSecrets(labels map[string]string, generated map[string]interface{}) error {
+	names := slices.Sorted(maps.Keys(labels))
 	for key, v := range generated {
 		secret, ok := v.(string)
 		if !ok || len(secret) < minSecretLen || !isSecretKey(key) {
 			continue
 		}
-		for _, name := range slices.Sorted(maps.Keys(labels)) {
+		for _, name := range names {
 			if strings.Contains(labels[name], secret) {
 				return fmt.Errorf("enrich: labels[%q] holds the value of the generated data's %q, a secret; labels are never given secrets: remove it", name, key)
 			}
@@ -279,12 +279,7 @@ func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
 	default:
 		ui.Say(fmt.Sprintf("enrich: %d labels added to %d image(s): %s", len(art.labels), len(art.images), strings.Join(names, "; ")))
 	}
-	keys := make([]string, 0, len(art.labels))
-	for k := range art.labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(art.labels)) {
 		log.Printf("[DEBUG] enrich: label %s = %q", k, art.labels[k])
 	}
 }
