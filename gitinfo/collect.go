@@ -21,6 +21,7 @@ const (
 	FactDescribe   = "describe"
 	FactDirty      = "dirty"
 	FactRemote     = "remote"
+	FactTree       = "tree"
 )
 
 func hashLenOf(r *repository) int {
@@ -93,11 +94,26 @@ func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, cerr
 		}
+		if err == nil && dirty && len(opts.IgnorePaths) > 0 {
+			// the in-house check cannot leave paths out: ask git
+			dirty, err = dirtyIgnoring(ctx, repo.root, "", mode, opts.IgnorePaths)
+		}
 		if err != nil {
 			f.unknown(FactDirty, "%v", err)
 		} else {
 			f.Dirty = &dirty
 		}
+	}
+	switch {
+	case repo.bare:
+		f.unknown(FactTree, "bare repository has no work tree")
+	case headState != headCommit:
+		f.unknown(FactTree, "HEAD has no readable commit")
+	default:
+		collectTree(ctx, repo.root, path, mode, opts.IgnorePaths, f)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

@@ -42,6 +42,10 @@ type Options struct {
 	// LookupEnv is the environment used for CI detection; nil means
 	// os.LookupEnv.
 	LookupEnv func(key string) (string, bool)
+	// IgnorePaths are files whose changes never count toward Dirty or
+	// against Tree, such as the caller's own output file. Relative paths
+	// are taken from the process's working directory.
+	IgnorePaths []string
 }
 
 // ErrNotRepository is returned (wrapped) by Collect when path is not inside a
@@ -73,6 +77,11 @@ type Facts struct {
 	// Dirty tells whether the work tree has changes per Options.Dirty; nil
 	// when unknown or DirtyOff.
 	Dirty *bool
+	// Tree is the object name of the tree of path's directory at HEAD (what
+	// `git rev-parse HEAD:<dir>` prints); "" when that directory has
+	// changes per Options.Dirty, when it is not in HEAD, or when the dirty
+	// check is off.
+	Tree string
 	// Remote is the URL of origin (else of the only remote), credentials
 	// stripped.
 	Remote string
