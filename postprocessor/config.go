@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
 // Config is the configuration of the enrich post-processor. Every option is
@@ -107,9 +108,9 @@ type Config struct {
 
 // Label styles, conflict policies and their valid values.
 const (
-	styleSnake = "snake"
-	styleOCI   = "oci"
-	styleGCE   = "gce"
+	styleSnake = string(labels.Snake)
+	styleOCI   = string(labels.OCI)
+	styleGCE   = string(labels.GCE)
 
 	conflictOverride = "override"
 	conflictKeep     = "keep"
