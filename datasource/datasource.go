@@ -58,7 +58,7 @@ type Config struct {
 
 // DatasourceOutput is what `data.enrich.<name>` holds. An unknown fact is
 // an empty string (null for `dirty`) and is left out of `labels`.
-type DatasourceOutput struct {
+type DatasourceOutput struct { //nolint:revive // the name of Packer's data source convention
 	// The full hash of the commit checked out (`HEAD`).
 	Commit string `mapstructure:"commit"`
 	// The abbreviated hash, as `git rev-parse --short`.
