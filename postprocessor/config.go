@@ -93,6 +93,14 @@ type Config struct {
 	FallbackProvider string `mapstructure:"fallback_provider"`
 	// The region of an image made by `fallback_image`. Empty by default.
 	FallbackRegion string `mapstructure:"fallback_region"`
+	// Link each image that has no parent to the image the build started
+	// from, as HCP Packer's ancestry needs: when the builder leaves an
+	// image's `SourceImageID` empty and its generated data names the source
+	// (`SourceImageID`, `SourceAMI`, `SourceImage`, `SourceImageName` or
+	// `SourceImageDigest`, in that order), that source becomes the image's
+	// `SourceImageID`. An id the builder set is never replaced. On by
+	// default; `false` turns it off.
+	FillSourceImageID config.Trilean `mapstructure:"fill_source_image_id"`
 	// A JSON file to write the enriched metadata to, with one entry per
 	// build keyed by builder type and build name (`amazon-ebs.ubuntu`): its
 	// Packer run id, artifact id, the labels added, and its images with

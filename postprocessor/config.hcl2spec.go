@@ -30,6 +30,7 @@ type FlatConfig struct {
 	FallbackImage       *bool             `mapstructure:"fallback_image" cty:"fallback_image" hcl:"fallback_image"`
 	FallbackProvider    *string           `mapstructure:"fallback_provider" cty:"fallback_provider" hcl:"fallback_provider"`
 	FallbackRegion      *string           `mapstructure:"fallback_region" cty:"fallback_region" hcl:"fallback_region"`
+	FillSourceImageID   *bool             `mapstructure:"fill_source_image_id" cty:"fill_source_image_id" hcl:"fill_source_image_id"`
 	OutputPath          *string           `mapstructure:"output" cty:"output" hcl:"output"`
 }
 
@@ -65,6 +66,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"fallback_image":             &hcldec.AttrSpec{Name: "fallback_image", Type: cty.Bool, Required: false},
 		"fallback_provider":          &hcldec.AttrSpec{Name: "fallback_provider", Type: cty.String, Required: false},
 		"fallback_region":            &hcldec.AttrSpec{Name: "fallback_region", Type: cty.String, Required: false},
+		"fill_source_image_id":       &hcldec.AttrSpec{Name: "fill_source_image_id", Type: cty.Bool, Required: false},
 		"output":                     &hcldec.AttrSpec{Name: "output", Type: cty.String, Required: false},
 	}
 	return s

@@ -2,8 +2,10 @@ package postprocessor
 
 import (
 	"fmt"
+	"log"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
 	"github.com/mitchellh/mapstructure"
@@ -98,4 +100,44 @@ func mergeLabels(img *image.Image, labels map[string]string, policy string) []st
 	img.Labels = merged
 	sort.Strings(conflicts)
 	return conflicts
+}
+
+// sourceKeys are the generated data keys that name the image a build
+// started from, in the builders of HCP Packer-ready plugins, ids before
+// names: SourceImageID (Yandex, and others), SourceAMI (Amazon),
+// SourceImage, SourceImageName (Google Compute, Azure), SourceImageDigest
+// (Docker).
+var sourceKeys = []string{"SourceImageID", "SourceAMI", "SourceImage", "SourceImageName", "SourceImageDigest"}
+
+// sourceFromGenerated returns the source image the generated data names, and
+// the key that names it. Docker's placeholders for values it could not read
+// (ERR_SOURCE_IMAGE_DIGEST_NOT_FOUND) name nothing.
+func sourceFromGenerated(generated map[string]interface{}) (id, key string) {
+	for _, k := range sourceKeys {
+		s, ok := generated[k].(string)
+		if ok && s != "" && !(strings.HasPrefix(s, "ERR_") && strings.HasSuffix(s, "_NOT_FOUND")) {
+			return s, k
+		}
+	}
+	return "", ""
+}
+
+// fillSourceImageIDs gives each image that has no SourceImageID, the link
+// HCP Packer draws from an image to its parent, the source the generated
+// data names, unless fill_source_image_id is false. An id the builder set
+// is never replaced.
+func (c *Config) fillSourceImageIDs(images []*image.Image, generated map[string]interface{}) {
+	if c.FillSourceImageID.False() {
+		return
+	}
+	id, key := sourceFromGenerated(generated)
+	if id == "" {
+		return
+	}
+	for _, img := range images {
+		if img.SourceImageID == "" {
+			img.SourceImageID = id
+			log.Printf("[INFO] enrich: image %s has no SourceImageID; set to %q, the generated data's %s (fill_source_image_id = false turns this off)", img, id, key)
+		}
+	}
 }

@@ -98,6 +98,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	if err := p.labelImages(ui, art, imageState); err != nil {
 		return source, keep, forceKeep, err
 	}
+	c.fillSourceImageIDs(art.images, generated)
 
 	art.generated = make(map[string]interface{}, len(generated)+len(labels))
 	for k, v := range generated {
