@@ -115,7 +115,8 @@ var sourceKeys = []string{"SourceImageID", "SourceAMI", "SourceImage", "SourceIm
 func sourceFromGenerated(generated map[string]interface{}) (id, key string) {
 	for _, k := range sourceKeys {
 		s, ok := generated[k].(string)
-		if ok && s != "" && !(strings.HasPrefix(s, "ERR_") && strings.HasSuffix(s, "_NOT_FOUND")) {
+		placeholder := strings.HasPrefix(s, "ERR_") && strings.HasSuffix(s, "_NOT_FOUND")
+		if ok && s != "" && !placeholder {
 			return s, k
 		}
 	}
