@@ -2,7 +2,7 @@
 # https://github.com/hashicorp/integration-template#metadata-configuration
 integration {
   name        = "Enrich"
-  description = "Labels the images your builds publish to HCP Packer with git, build and CI facts."
+  description = "Git, build and CI facts for your images: a data source for HCL2 templates and a post-processor that labels the images your builds publish to HCP Packer."
   identifier  = "packer/packer-enrich/enrich"
   flags       = []
   docs {
@@ -16,6 +16,11 @@ integration {
   }
   component {
     type = "post-processor"
+    name = "Enrich"
+    slug = "enrich"
+  }
+  component {
+    type = "data-source"
     name = "Enrich"
     slug = "enrich"
   }
