@@ -1,9 +1,10 @@
 // Command noimage is a Packer plugin used only by the acceptance suite of
 // packer-plugin-enrich. Its builder, `noimage`, makes no machine at all: its
 // artifact publishes an HCP Packer image only when `publish_image` is set
-// (with the labels of `image_labels`), and always the generated data of
-// `generated_data`, so the suite can test builders that publish no image,
-// images that already carry labels, and generated data that holds secrets.
+// (with the labels of `image_labels` and the parent `source_image_id`), and
+// always the generated data of `generated_data`, so the suite can test
+// builders that publish no image, images that already carry labels or no
+// parent, and generated data that holds secrets.
 package main
 
 import (
@@ -38,6 +39,9 @@ type Config struct {
 	ImageRegion string `mapstructure:"image_region"`
 	// ImageLabels are the labels of the published image.
 	ImageLabels map[string]string `mapstructure:"image_labels"`
+	// SourceImageID is the published image's parent, as a builder sets it
+	// with image.WithSourceID; empty by default, as many builders leave it.
+	SourceImageID string `mapstructure:"source_image_id"`
 	// GeneratedData is what the builder publishes as generated data (what
 	// `build.X` and `{{ build "X" }}` read).
 	GeneratedData map[string]string `mapstructure:"generated_data"`
@@ -56,6 +60,7 @@ type FlatConfig struct {
 	ArtifactID    *string           `mapstructure:"artifact_id" cty:"artifact_id" hcl:"artifact_id"`
 	ImageRegion   *string           `mapstructure:"image_region" cty:"image_region" hcl:"image_region"`
 	ImageLabels   map[string]string `mapstructure:"image_labels" cty:"image_labels" hcl:"image_labels"`
+	SourceImageID *string           `mapstructure:"source_image_id" cty:"source_image_id" hcl:"source_image_id"`
 	GeneratedData map[string]string `mapstructure:"generated_data" cty:"generated_data" hcl:"generated_data"`
 }
 
@@ -67,11 +72,12 @@ func (*Config) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec }
 // HCL2Spec returns the HCL2 spec of the options.
 func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 	return map[string]hcldec.Spec{
-		"publish_image":  &hcldec.AttrSpec{Name: "publish_image", Type: cty.Bool},
-		"artifact_id":    &hcldec.AttrSpec{Name: "artifact_id", Type: cty.String},
-		"image_region":   &hcldec.AttrSpec{Name: "image_region", Type: cty.String},
-		"image_labels":   &hcldec.AttrSpec{Name: "image_labels", Type: cty.Map(cty.String)},
-		"generated_data": &hcldec.AttrSpec{Name: "generated_data", Type: cty.Map(cty.String)},
+		"publish_image":   &hcldec.AttrSpec{Name: "publish_image", Type: cty.Bool},
+		"artifact_id":     &hcldec.AttrSpec{Name: "artifact_id", Type: cty.String},
+		"image_region":    &hcldec.AttrSpec{Name: "image_region", Type: cty.String},
+		"image_labels":    &hcldec.AttrSpec{Name: "image_labels", Type: cty.Map(cty.String)},
+		"source_image_id": &hcldec.AttrSpec{Name: "source_image_id", Type: cty.String},
+		"generated_data":  &hcldec.AttrSpec{Name: "generated_data", Type: cty.Map(cty.String)},
 	}
 }
 
@@ -141,6 +147,7 @@ func (a *Artifact) State(name string) interface{} {
 			ImageID:        a.config.ArtifactID,
 			ProviderName:   "noimage",
 			ProviderRegion: a.config.ImageRegion,
+			SourceImageID:  a.config.SourceImageID,
 			Labels:         a.config.ImageLabels,
 		}
 	case "generated_data":
