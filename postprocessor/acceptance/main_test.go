@@ -1,7 +1,7 @@
-// Package acceptance is the end-to-end suite of the enrich post-processor: a
-// real Packer (v1.16.0, bin/packer) runs templates written for it against a
-// loopback HCP Packer API, inside temporary git repositories, and the tests
-// assert on what the API received.
+// Package acceptance is the end-to-end suite of the enrich post-processor and
+// data source: a real Packer (v1.16.0, bin/packer) runs templates written for
+// them against a loopback HCP Packer API, inside temporary git repositories,
+// and the tests assert on what the API received and what the builds wrote.
 //
 // It runs only with PACKER_ACC=1 (make acc-test sets it). The Packer binary
 // is ENRICH_TEST_PACKER, else bin/packer of the module; the plugin binary is
