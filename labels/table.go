@@ -162,7 +162,7 @@ var table = []Label{
 		Omitted: "Packer does not set it",
 		value:   func(f Facts) string { return f.RunUUID }},
 	{Name: "ci_provider", Kind: CI,
-		Doc:     "the CI that runs the build (see [CI systems](#ci-systems))",
+		Doc:     "the CI that runs the build, such as `github-actions` or `gitlab-ci` (the post-processor's page lists how each CI is detected)",
 		Omitted: "no CI detected",
 		value:   ci(func(c *gitinfo.CI) string { return c.Provider })},
 	{Name: "ci_run_id", Kind: CI,
