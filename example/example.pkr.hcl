@@ -1,6 +1,8 @@
 # An HCL2 build with Packer's null builder: it makes no machine image, but it
 # publishes an HCP Packer image (provider "null", id "Null"), which the enrich
 # post-processor labels with the git, build and CI facts of this repository.
+# The enrich data source gives the template the same facts before the build,
+# as a real build would name its image.
 packer {
   required_plugins {
     enrich = {
@@ -8,6 +10,10 @@ packer {
       source  = "github.com/packer-enrich/enrich"
     }
   }
+}
+
+data "enrich" "git" {
+  git_path = path.root
 }
 
 source "null" "example" {
@@ -21,8 +27,10 @@ build {
   post-processor "enrich" {
     # Labels of your own, next to the git, build and CI labels added by default.
     labels = {
-      team      = "platform"
-      artifact  = build.ID
+      team       = "platform"
+      artifact   = build.ID
+      # Known before the build: what an ami_name or image_name would use.
+      image_name = "example-${data.enrich.git.commit_short}"
     }
     # Where the enriched metadata is written; each build replaces its own entry.
     output = "out/enriched.json"
