@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -101,6 +100,11 @@ type Config struct {
 	// several Packer processes can share it. Its directory is created when
 	// missing. No file is written by default.
 	OutputPath string `mapstructure:"output"`
+	// More state keys of the builder's artifact for enrich's artifact to
+	// answer, for post-processors chained after enrich that read keys
+	// enrich does not carry already (see "Carried state keys"). A key the
+	// builder's artifact does not answer is left out.
+	CarryStateKeys []string `mapstructure:"carry_state_keys"`
 
 	ctx interpolate.Context
 }
@@ -168,8 +172,26 @@ func (c *Config) prepare(raws ...interface{}) error {
 	if err := checkPath("git_path", c.GitPath, true); err != nil {
 		add(err)
 	}
-	if err := checkPath("output", c.OutputPath, false); err != nil {
+	if c.OutputPath != "" && !strings.Contains(c.OutputPath, unknownValue) {
+		if _, err := resolveOutput(c.OutputPath); err != nil {
+			add(err)
+		}
+	}
+	for _, err := range c.checkCarryStateKeys() {
 		add(err)
+	}
+	for _, err := range c.checkGCEKeys() {
+		add(err)
+	}
+	for _, err := range c.checkSensitiveLabels() {
+		add(err)
+	}
+	if errs == nil || len(errs.Errors) == 0 {
+		// Only a configuration that is otherwise valid is worth the time
+		// of reading the repository.
+		if err := c.checkGitRequired(); err != nil {
+			add(err)
+		}
 	}
 	for _, err := range c.checkGeneratedDataLabels() {
 		add(err)
@@ -186,18 +208,14 @@ func (c *Config) prepare(raws ...interface{}) error {
 	return nil
 }
 
-// checkPath reports a git_path that does not exist and an output that is a
-// directory. Paths still unknown at validate time (HCL2's "<unknown>") are
-// checked when the build runs.
+// checkPath reports a git_path that does not exist. Paths still unknown at
+// validate time (HCL2's "<unknown>") are checked when the build runs.
 func checkPath(option, path string, mustExist bool) error {
 	if path == "" || strings.Contains(path, unknownValue) {
 		return nil
 	}
-	fi, err := os.Stat(path)
-	switch {
-	case err == nil && !mustExist && fi.IsDir():
-		return fmt.Errorf("%s: %s is a directory; name the JSON file to write, such as %s", option, path, filepath.Join(path, "enriched.json"))
-	case err != nil && mustExist && errors.Is(err, fs.ErrNotExist):
+	_, err := os.Stat(path)
+	if err != nil && mustExist && errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%s: %s does not exist; name a directory inside the git repository, or leave %s out to use the directory Packer runs in", option, path, option)
 	}
 	return nil
@@ -260,6 +278,10 @@ func (c *Config) checkLabels() []error {
 		}
 		if strings.ContainsAny(k, "\n\r\t") || strings.TrimSpace(k) != k {
 			errs = append(errs, fmt.Errorf("labels[%q]: a label name cannot have surrounding spaces, tabs or line breaks", k))
+			continue
+		}
+		if r, bad := badNameRune(k); bad {
+			errs = append(errs, fmt.Errorf("labels[%q]: a label name cannot hold the character %U (control, format, line and paragraph separator characters and invalid UTF-8 are refused); rename the label", k, r))
 			continue
 		}
 		if c.LabelStyle == styleGCE && !gceName(k) {
@@ -338,20 +360,6 @@ func validPrefix(p string) bool {
 		}
 	}
 	return true
-}
-
-// secretMarkers are parts of generated data keys that hold secrets, such as
-// Password, SSHPrivateKey or WinRMPassword.
-var secretMarkers = []string{"password", "secret", "privatekey", "private_key", "token", "credential", "apikey", "api_key", "passphrase"}
-
-func isSecretKey(key string) bool {
-	k := strings.ToLower(key)
-	for _, m := range secretMarkers {
-		if strings.Contains(k, m) {
-			return true
-		}
-	}
-	return false
 }
 
 func quoteList(list []string) string {

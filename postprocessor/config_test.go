@@ -122,8 +122,9 @@ func TestConfigureGoodInput(t *testing.T) {
 			"label_style":           "oci",
 			"exclude_labels":        []string{"git_remote", "source_ami_name"},
 			"on_conflict":           "keep",
-			"git_path":              "/tmp",
+			"git_path":              ".", // this module's own checkout
 			"git_required":          true,
+			"carry_state_keys":      []string{"my_key"},
 			"dirty_check":           "tracked",
 			"fallback_image":        true,
 			"fallback_provider":     "aws",

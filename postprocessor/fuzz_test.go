@@ -86,7 +86,7 @@ func FuzzDecodeImages(f *testing.F) {
 		}
 		for i := range images {
 			img := &images[i]
-			conflicts := mergeLabels(img, map[string]string{"git_commit": "c"}, conflictOverride)
+			conflicts := mergeLabels(img, map[string]string{"git_commit": "c"}, nil, conflictOverride)
 			if img.Labels["git_commit"] != "c" {
 				t.Fatalf("override left git_commit = %q (conflicts %v)", img.Labels["git_commit"], conflicts)
 			}
@@ -113,7 +113,7 @@ func FuzzBuildLabels(f *testing.F) {
 			return // refused at validate time, with an error
 		}
 		c := &p.config
-		labels := c.buildLabels(facts{
+		labels, _ := c.buildLabels(facts{
 			Git:        &gitinfo.Facts{Commit: "0123456789abcdef0123456789abcdef01234567", ShortCommit: "0123456", Branch: "main", CommitTime: fixedTime},
 			BuildTime:  fixedTime,
 			BuildName:  "web",
@@ -140,7 +140,7 @@ func FuzzBuildLabels(f *testing.F) {
 			t.Fatalf("git commit under %q = %q", commitKey, labels[commitKey])
 		}
 		img := image.Image{ImageID: "i", ProviderName: "p"}
-		mergeLabels(&img, labels, c.OnConflict)
+		mergeLabels(&img, labels, nil, c.OnConflict)
 		if len(img.Labels) != len(labels) {
 			t.Fatalf("merging into an empty image gave %d labels, want %d", len(img.Labels), len(labels))
 		}

@@ -46,7 +46,7 @@ func TestWriteOutput(t *testing.T) {
 		{entry("web", "3"), map[string]string{"web": "3", "db": "2"}}, // a rebuild replaces its own entry
 	}
 	for i, s := range steps {
-		if _, err := writeOutput(ctx, path, s.write); err != nil {
+		if _, err := writeOutput(ctx, path, s.write, nil); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
 		got := readOutput(t, path)
@@ -74,7 +74,7 @@ func TestWriteOutputKeepsMode(t *testing.T) {
 	}
 	fresh := filepath.Join(dir, "fresh.json")
 	for path, want := range map[string]os.FileMode{private: 0o600, fresh: 0o644} {
-		if _, err := writeOutput(context.Background(), path, entry("web", "1")); err != nil {
+		if _, err := writeOutput(context.Background(), path, entry("web", "1"), nil); err != nil {
 			t.Fatal(err)
 		}
 		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
@@ -108,7 +108,7 @@ func TestWriteOutputKeepsForeignEntries(t *testing.T) {
 	if err := os.WriteFile(path, []byte(foreign), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := writeOutput(context.Background(), path, entry("web", "1")); err != nil {
+	if _, err := writeOutput(context.Background(), path, entry("web", "1"), nil); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
@@ -124,7 +124,7 @@ func TestWriteOutputRefusesOtherFiles(t *testing.T) {
 		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		_, err := writeOutput(context.Background(), path, entry("web", "1"))
+		_, err := writeOutput(context.Background(), path, entry("web", "1"), nil)
 		if err == nil || !strings.Contains(err.Error(), "not an enrich output file") {
 			t.Errorf("%q: err = %v, want a refusal", content, err)
 		}
@@ -143,7 +143,7 @@ func TestWriteOutputConcurrentGoroutines(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			_, err := writeOutput(context.Background(), path, entry(fmt.Sprintf("build-%d", i), strconv.Itoa(i)))
+			_, err := writeOutput(context.Background(), path, entry(fmt.Sprintf("build-%d", i), strconv.Itoa(i)), nil)
 			errs <- err
 		}(i)
 	}
@@ -203,7 +203,7 @@ func TestMain(m *testing.M) {
 		each, _ := strconv.Atoi(parts[2])
 		for i := 0; i < each; i++ {
 			name := fmt.Sprintf("proc-%d-build-%d", proc, i)
-			if _, err := writeOutput(context.Background(), parts[0], entry(name, name)); err != nil {
+			if _, err := writeOutput(context.Background(), parts[0], entry(name, name), nil); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
