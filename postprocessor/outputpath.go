@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // The output file rules: the output must be a regular file or a path that
@@ -32,6 +33,9 @@ func resolveOutput(path string) (string, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return target, checkOutputDir(path, filepath.Dir(abs))
 	case err != nil:
+		if derr := checkOutputDir(path, filepath.Dir(abs)); derr != nil {
+			return "", derr
+		}
 		return "", fmt.Errorf("output: %s: %w", path, err)
 	case fi.Mode()&fs.ModeSymlink != 0:
 		target, err = filepath.EvalSymlinks(abs)
@@ -54,7 +58,7 @@ func checkOutputDir(path, dir string) error {
 	for d := dir; ; d = filepath.Dir(d) {
 		fi, err := os.Stat(d)
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
 			if filepath.Dir(d) == d {
 				return nil
 			}
