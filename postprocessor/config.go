@@ -272,16 +272,12 @@ func (c *Config) checkLabels() []error {
 		added[c.labelKey(name)] = name
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.Labels)) {
-		if strings.TrimSpace(k) == "" {
-			errs = append(errs, errors.New("labels: a label name is empty; give every label a name"))
-			continue
-		}
-		if strings.ContainsAny(k, "\n\r\t") || strings.TrimSpace(k) != k {
-			errs = append(errs, fmt.Errorf("labels[%q]: a label name cannot have surrounding spaces, tabs or line breaks", k))
-			continue
-		}
-		if r, bad := badNameRune(k); bad {
-			errs = append(errs, fmt.Errorf("labels[%q]: a label name cannot hold the character %U (control, format, line and paragraph separator characters and invalid UTF-8 are refused); rename the label", k, r))
+		if err := checkLabelName(k); err != nil {
+			if strings.TrimSpace(k) == "" {
+				errs = append(errs, fmt.Errorf("labels: %w", err))
+			} else {
+				errs = append(errs, fmt.Errorf("labels[%q]: %w", k, err))
+			}
 			continue
 		}
 		if c.LabelStyle == styleGCE && !gceName(k) {
@@ -348,6 +344,21 @@ func (c *Config) addedLabelNames() []string {
 		}
 	}
 	return names
+}
+
+// checkLabelName refuses a label name that is empty, has surrounding
+// spaces, or holds a character no label name may hold.
+func checkLabelName(k string) error {
+	switch {
+	case strings.TrimSpace(k) == "":
+		return errors.New("a label name is empty; give every label a name")
+	case strings.ContainsAny(k, "\n\r\t") || strings.TrimSpace(k) != k:
+		return errors.New("a label name cannot have surrounding spaces, tabs or line breaks")
+	}
+	if r, bad := badNameRune(k); bad {
+		return fmt.Errorf("a label name cannot hold the character %U (control, format, line and paragraph separator characters and invalid UTF-8 are refused); rename the label", r)
+	}
+	return nil
 }
 
 func validPrefix(p string) bool {

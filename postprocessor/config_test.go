@@ -188,7 +188,8 @@ func TestConfigureJSONBuildPlaceholders(t *testing.T) {
 		t.Fatalf("a declared build variable failed validation: %v", err)
 	}
 
-	err = p.Configure(map[string]interface{}{
+	var q PostProcessor
+	err = q.Configure(map[string]interface{}{
 		"labels": map[string]string{"ami": "{{ build `NoSuchKey` }}"},
 	}, packerVars(), placeholders("SourceAMI"))
 	if err == nil || !strings.Contains(err.Error(), `labels["ami"]`) || !strings.Contains(err.Error(), "NoSuchKey") {

@@ -25,6 +25,12 @@ import (
 // PostProcessor is the enrich post-processor.
 type PostProcessor struct {
 	config Config
+	// configured is set once Configure has succeeded. HCL2 calls Configure
+	// again inside PostProcess, after the build, with the build's values
+	// known: a problem found then (lateErr) must not fail the build, so it
+	// is shown with ui.Error and what it concerns is left out.
+	configured bool
+	lateErr    error
 
 	// now and lookupEnv stand for time.Now and os.LookupEnv; tests set
 	// them.
@@ -40,9 +46,21 @@ func (p *PostProcessor) ConfigSpec() hcldec.ObjectSpec {
 // Configure decodes and checks the configuration. Packer calls it once for
 // JSON templates and twice for HCL2 templates, first with the build's values
 // unknown.
+//
+// A call after a successful one is HCL2's call after the build: its
+// problems are kept for PostProcess to show instead of being returned,
+// because Packer deletes the builder's artifact when it fails.
 func (p *PostProcessor) Configure(raws ...interface{}) error {
+	late := p.configured
 	p.config = Config{}
-	return p.config.prepare(raws...)
+	p.lateErr = nil
+	err := p.config.prepare(raws...)
+	if err != nil && late {
+		p.lateErr = err
+		return nil
+	}
+	p.configured = err == nil
+	return err
 }
 
 // PostProcess adds the labels to the images of source and returns an
@@ -58,6 +76,9 @@ func (p *PostProcessor) Configure(raws ...interface{}) error {
 func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source packersdk.Artifact) (packersdk.Artifact, bool, bool, error) {
 	const keep, forceKeep = true, true
 	c := &p.config
+	if p.lateErr != nil {
+		ui.Error(fmt.Sprintf("enrich: once the build's values were known, the configuration had problems; enrich leaves out what they concern: %s", p.lateErr))
+	}
 
 	art := &Artifact{
 		builderID: source.BuilderId(),
@@ -194,6 +215,10 @@ func (c *Config) renderLabels(ui packersdk.Ui, generated map[string]interface{})
 	ictx.Data = generated
 	out := make(map[string]string, len(c.Labels))
 	for _, k := range slices.Sorted(maps.Keys(c.Labels)) {
+		if err := checkLabelName(k); err != nil {
+			ui.Error(fmt.Sprintf("enrich: the label %q was left out: %s", k, err))
+			continue
+		}
 		r, err := interpolate.Render(c.Labels[k], &ictx)
 		if err != nil {
 			ui.Error(fmt.Sprintf("enrich: the label %q was left out: its template cannot be rendered: %s", k, err))

@@ -498,3 +498,39 @@ func TestOutputNeverDirtiesTheCheckout(t *testing.T) {
 		t.Errorf("git status = %q, want only the output directory", st)
 	}
 }
+
+// HCL2 calls Configure a second time inside PostProcess, after the build,
+// with the values of build.* known. A problem found only then (an output or
+// label name made from the build's values) never fails the build: it is
+// shown and what it concerns is left out.
+func TestLateConfigureProblemsNeverFail(t *testing.T) {
+	r := newTestRepo(t)
+	p := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: env(nil)}
+	if err := p.Configure(map[string]interface{}{
+		"git_path": r.dir, "output": "<unknown>", "labels": map[string]string{"team": "web"},
+	}, packerVars()); err != nil {
+		t.Fatalf("first Configure: %v", err)
+	}
+	if err := p.Configure(map[string]interface{}{
+		"git_path": r.dir, "output": "/dev/null", "labels": map[string]string{"team": "web", "bad\u2028name": "x"},
+	}, packerVars()); err != nil {
+		t.Fatalf("the second Configure, after the build, returned %v; it must not fail the build", err)
+	}
+	source := sourceArtifact(twoRegions(), nil)
+	art, ui := run(t, p, source)
+	for _, w := range []string{"once the build's values were known", "output: /dev/null is a character device", `the label "bad\u2028name" was left out`} {
+		if !strings.Contains(ui, w) {
+			t.Errorf("UI does not say %q:\n%s", w, ui)
+		}
+	}
+	if _, ok := art.Labels()["bad\u2028name"]; ok || art.Labels()["team"] != "web" {
+		t.Errorf("labels %v", art.Labels())
+	}
+	mustKind(t, "/dev/null", os.ModeCharDevice)
+
+	// A first Configure still fails.
+	var q PostProcessor
+	if err := q.Configure(map[string]interface{}{"output": "/dev/null"}, packerVars()); err == nil {
+		t.Error("a first Configure with output = /dev/null succeeded")
+	}
+}
