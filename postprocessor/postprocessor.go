@@ -143,6 +143,10 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 // ui.Error why it could not.
 func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *Artifact, f facts) {
 	c := &p.config
+	if strings.Contains(c.OutputPath, unknownValue) {
+		ui.Error(fmt.Sprintf("enrich: output: the labels were not written to %s: the value of the build it names was never known (the builder does not give it)", c.OutputPath))
+		return
+	}
 	entry := c.outputEntry(art, f)
 	replaced, err := writeOutput(ctx, c.OutputPath, entry, ui.Say)
 	if err != nil {
