@@ -41,16 +41,15 @@ type secret struct {
 	from  string
 	value string
 	// forms are the encodings looked for, case-sensitive (base64), and
-	// folded are those compared in lower case (the value, hex).
+	// folded are those compared in any letter case (the value, hex).
 	forms, folded []string
 }
 
 func newSecret(from, value string) secret {
 	s := secret{from: from, value: value}
-	lower := strings.ToLower(value)
-	s.folded = append(s.folded, lower)
-	for _, v := range uniq(value, lower, strings.ToUpper(value)) {
-		s.folded = append(s.folded, hex.EncodeToString([]byte(v)))
+	s.folded = append(s.folded, fold(value))
+	for _, v := range uniq(value, strings.ToLower(value), strings.ToUpper(value)) {
+		s.folded = append(s.folded, fold(hex.EncodeToString([]byte(v))))
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 			s.forms = append(s.forms, base64Forms(enc, []byte(v))...)
 		}
@@ -77,6 +76,23 @@ func base64Forms(enc *base64.Encoding, v []byte) []string {
 	return out
 }
 
+// fold maps every letter of s to one member of its case folding class (the
+// smallest), so that two strings equal in any letter case fold alike.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < least {
+				least = f
+			}
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
+}
+
 func uniq(list ...string) []string {
 	var out []string
 	for _, s := range list {
@@ -91,9 +107,9 @@ func uniq(list ...string) []string {
 // case, or its base64 or hex encoding (of the value, or of it in lower or
 // upper case).
 func (s secret) in(label string) bool {
-	lower := strings.ToLower(label)
+	folded := fold(label)
 	for _, f := range s.folded {
-		if strings.Contains(lower, f) {
+		if strings.Contains(folded, f) {
 			return true
 		}
 	}
