@@ -61,16 +61,22 @@ type Config struct {
 	// What to do when an image already has a label with the same name and a
 	// different value (set by the builder or an earlier post-processor):
 	// `override` (the default) replaces it, `keep` keeps the image's value,
-	// `error` fails the build and names the labels.
+	// `error` fails the build and names the labels. The build then fails
+	// after the image exists, so Packer deletes the builder's artifact
+	// unless another post-processors sequence keeps it. Labels an earlier
+	// enrich added are never a conflict.
 	OnConflict string `mapstructure:"on_conflict"`
 	// A path inside the git repository to describe. Defaults to the
 	// directory Packer runs in. Packer looks upward from it for the
 	// repository, as git does, so any directory of the work tree will do; in
 	// HCL2, `path.root` names the template's directory.
 	GitPath string `mapstructure:"git_path"`
-	// Fail the build when `git_path` is not inside a git repository. By
-	// default the post-processor says so in the output and adds the other
-	// labels without the git ones.
+	// Refuse the template (at `packer validate`, and before any builder
+	// runs) when `git_path` is not inside a git repository. By default the
+	// post-processor says so in the output and adds the other labels
+	// without the git ones. If the repository cannot be read once the
+	// image exists, the build goes on without the git labels and says so:
+	// failing then would cost the image.
 	GitRequired bool `mapstructure:"git_required"`
 	// What makes the work tree count as dirty for the `git_dirty` label:
 	// `all` (the default) counts changes to tracked files and untracked
@@ -98,7 +104,9 @@ type Config struct {
 	// entries of other builds are kept. The
 	// file is written atomically under a lock, so parallel builds and
 	// several Packer processes can share it. Its directory is created when
-	// missing. No file is written by default.
+	// missing. It must be a regular file or a path that does not exist yet;
+	// a symlink is written through to its target (see "Output file rules").
+	// No file is written by default.
 	OutputPath string `mapstructure:"output"`
 	// More state keys of the builder's artifact for enrich's artifact to
 	// answer, for post-processors chained after enrich that read keys
