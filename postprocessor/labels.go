@@ -124,7 +124,7 @@ func builtinValues(f facts) map[string]string {
 	if ci := f.CI; ci != nil {
 		set(labelCIProvider, ci.Provider)
 		set(labelCIRunID, ci.RunID)
-		set(labelCIRunURL, gitinfo.StripCredentials(ci.RunURL))
+		set(labelCIRunURL, gitinfo.StripCredentials(stripUserinfo(ci.RunURL)))
 	}
 	return v
 }
@@ -138,6 +138,13 @@ func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 	for name := range values {
 		if c.excluded(name, false) {
 			delete(values, name)
+		}
+	}
+	var dropped []string
+	for _, name := range []string{labelGitRemote, labelCIRunURL} {
+		if v, ok := values[name]; ok && credentialsLeft(v) {
+			delete(values, name)
+			dropped = append(dropped, fmt.Sprintf("enrich: the label %q was left out: its URL still looks like it holds credentials after they were removed (a password with an unencoded '/'?); encode the password, or use a credential helper", c.labelKey(name)))
 		}
 	}
 	for _, key := range c.GeneratedDataLabels {
@@ -156,7 +163,7 @@ func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 	for k, v := range f.UserLabels {
 		raw[k] = v
 	}
-	dropped := f.Secrets.dropSecrets(raw)
+	dropped = append(dropped, f.Secrets.dropSecrets(raw)...)
 	labels := make(map[string]string, len(raw))
 	for k, v := range raw {
 		labels[k] = c.labelValue(v)

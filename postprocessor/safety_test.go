@@ -15,6 +15,8 @@ import (
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
 	"golang.org/x/sys/unix"
+
+	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
 )
 
 // jsonVars are Packer's values for a JSON template with a sensitive
@@ -532,5 +534,51 @@ func TestLateConfigureProblemsNeverFail(t *testing.T) {
 	var q PostProcessor
 	if err := q.Configure(map[string]interface{}{"output": "/dev/null"}, packerVars()); err == nil {
 		t.Error("a first Configure with output = /dev/null succeeded")
+	}
+}
+
+// Rule 4: credentials are removed up to the last '@' of a URL's authority,
+// even when the password holds an unencoded '/'; a URL label that still
+// looks like it holds credentials is left out.
+func TestURLCredentials(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://user:pa/ss@host/x.git", "https://host/x.git"},
+		{"https://user:pa/s/s@host:8443/x.git", "https://host:8443/x.git"},
+		{"https://user:pass@host/x.git", "https://user:pass@host/x.git"}, // left to gitinfo.StripCredentials
+		{"https://host/org/pkg@v1", "https://host/org/pkg@v1"},
+		{"https://host:8443/x@y", "https://host:8443/x@y"},
+		{"https://[::1]:8443/x", "https://[::1]:8443/x"},
+		{"git@github.com:acme/x.git", "git@github.com:acme/x.git"},
+	} {
+		if got := stripUserinfo(tc.in); got != tc.want {
+			t.Errorf("stripUserinfo(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		in   string
+		left bool
+	}{
+		{"https://user:pa/host/x.git", true},
+		{"https://u:tok@host/x", true},
+		{"ssh://git@host/x", false},
+		{"https://host:8443/x", false},
+		{"https://host/x@y", false},
+		{"https://[::1]:8443/x", false},
+	} {
+		if got := credentialsLeft(tc.in); got != tc.left {
+			t.Errorf("credentialsLeft(%q) = %v, want %v", tc.in, got, tc.left)
+		}
+	}
+
+	c := &Config{LabelStyle: styleSnake}
+	labels, dropped := c.buildLabels(facts{
+		Git: &gitinfo.Facts{Commit: "abc", Remote: "https://user:pa/host/x.git"},
+		CI:  &gitinfo.CI{Provider: "github-actions", RunURL: "https://u:se/cret@ci.example/run/1"},
+	})
+	if _, ok := labels["git_remote"]; ok || labels["ci_run_url"] != "https://ci.example/run/1" || labels["git_commit"] != "abc" {
+		t.Errorf("labels %v", labels)
+	}
+	if len(dropped) != 1 || !strings.Contains(dropped[0], `"git_remote" was left out`) || strings.Contains(dropped[0], "pa/") {
+		t.Errorf("messages %q", dropped)
 	}
 }

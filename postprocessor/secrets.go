@@ -183,3 +183,66 @@ func badNameRune(name string) (r rune, bad bool) {
 	}
 	return 0, false
 }
+
+// stripUserinfo removes everything up to the last '@' of a URL's authority,
+// even when the password holds an unencoded '/', '?' or '#' that would
+// otherwise end the authority early: in "https://user:pa/ss@host/x" the
+// user information is "user:pa/ss". A URL whose first path segment holds no
+// '@' is returned as it is.
+func stripUserinfo(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return raw
+	}
+	scheme, rest := raw[:i+3], raw[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 || strings.Contains(rest[:end], "@") || !looksLikeUserinfo(rest[:end]) {
+		return raw
+	}
+	// "user:pa" then "/ss@host/...": the user information goes on to the
+	// last '@' of the URL.
+	if at := strings.LastIndexByte(rest, '@'); at > end {
+		return scheme + rest[at+1:]
+	}
+	return raw
+}
+
+// looksLikeUserinfo reports whether an authority (up to the first '/', '?'
+// or '#') is "user:secret" rather than "host" or "host:port".
+func looksLikeUserinfo(authority string) bool {
+	if strings.HasPrefix(authority, "[") { // an IPv6 literal
+		return false
+	}
+	colon := strings.LastIndexByte(authority, ':')
+	if colon < 0 {
+		return false
+	}
+	for _, r := range authority[colon+1:] {
+		if r < '0' || r > '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialsLeft reports whether a URL label, after its credentials were
+// removed, still looks like it holds some: "user:secret@" in its authority,
+// or an authority "user:secret" whose end could not be found.
+func credentialsLeft(u string) bool {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return false
+	}
+	rest := u[i+3:]
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		rest = rest[:end]
+	}
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		// A bare user name (ssh://git@host) is not a secret.
+		if strings.Contains(rest[:at], ":") {
+			return true
+		}
+		rest = rest[at+1:]
+	}
+	return looksLikeUserinfo(rest)
+}
