@@ -6,9 +6,7 @@ package postprocessor
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
@@ -18,6 +16,8 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
 // Config is the configuration of the enrich post-processor. Every option is
@@ -119,20 +119,16 @@ type Config struct {
 
 // Label styles, conflict policies and their valid values.
 const (
-	styleSnake = "snake"
-	styleOCI   = "oci"
-	styleGCE   = "gce"
+	styleSnake = string(labels.Snake)
+	styleOCI   = string(labels.OCI)
+	styleGCE   = string(labels.GCE)
 
 	conflictOverride = "override"
 	conflictKeep     = "keep"
 	conflictError    = "error"
 )
 
-var (
-	validStyles    = []string{styleSnake, styleOCI, styleGCE}
-	validConflicts = []string{conflictOverride, conflictKeep, conflictError}
-	validDirty     = []string{string(gitinfo.DirtyAll), string(gitinfo.DirtyTracked), string(gitinfo.DirtyOff)}
-)
+var validConflicts = []string{conflictOverride, conflictKeep, conflictError}
 
 // prepare decodes raws into c and checks every option, returning all the
 // problems at once. Label values are templates rendered later, in
@@ -156,8 +152,8 @@ func (c *Config) prepare(raws ...interface{}) error {
 	if c.LabelStyle == "" {
 		c.LabelStyle = styleSnake
 	}
-	if !slices.Contains(validStyles, c.LabelStyle) {
-		add(fmt.Errorf("label_style: unknown style %q; valid styles are %s", c.LabelStyle, quoteList(validStyles)))
+	if err := labels.CheckStyle(c.LabelStyle); err != nil {
+		add(err)
 	}
 	if c.OnConflict == "" {
 		c.OnConflict = conflictOverride
@@ -168,19 +164,19 @@ func (c *Config) prepare(raws ...interface{}) error {
 	if c.DirtyCheck == "" {
 		c.DirtyCheck = string(gitinfo.DirtyAll)
 	}
-	if _, err := gitinfo.ParseDirtyMode(c.DirtyCheck); err != nil {
-		add(fmt.Errorf("dirty_check: unknown mode %q; valid modes are %s", c.DirtyCheck, quoteList(validDirty)))
+	if err := gitopts.CheckDirtyCheck(c.DirtyCheck); err != nil {
+		add(err)
 	}
-	if c.LabelPrefix != "" && !validPrefix(c.LabelPrefix) {
-		add(fmt.Errorf("label_prefix: %q has characters a label name cannot hold; use letters, digits, '_', '-', '.' and '/'", c.LabelPrefix))
+	if err := labels.CheckPrefix(c.LabelPrefix); err != nil {
+		add(err)
 	}
 	if !c.FallbackImage && (c.FallbackProvider != "" || c.FallbackRegion != "") {
 		add(errors.New("fallback_provider and fallback_region apply only with fallback_image = true; set fallback_image or remove them"))
 	}
-	if err := checkPath("git_path", c.GitPath, true); err != nil {
+	if err := gitopts.CheckGitPath(c.GitPath); err != nil {
 		add(err)
 	}
-	if c.OutputPath != "" && !strings.Contains(c.OutputPath, unknownValue) {
+	if c.OutputPath != "" && !strings.Contains(c.OutputPath, gitopts.Unknown) {
 		if _, err := resolveOutput(c.OutputPath); err != nil {
 			add(err)
 		}
@@ -216,22 +212,6 @@ func (c *Config) prepare(raws ...interface{}) error {
 	return nil
 }
 
-// checkPath reports a git_path that does not exist. Paths still unknown at
-// validate time (HCL2's "<unknown>") are checked when the build runs.
-func checkPath(option, path string, mustExist bool) error {
-	if path == "" || strings.Contains(path, unknownValue) {
-		return nil
-	}
-	_, err := os.Stat(path)
-	if err != nil && mustExist && errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: %s does not exist; name a directory inside the git repository, or leave %s out to use the directory Packer runs in", option, path, option)
-	}
-	return nil
-}
-
-// unknownValue is what HCL2 passes for values not known before the build.
-const unknownValue = "<unknown>"
-
 // checkGeneratedDataLabels refuses empty, duplicate and secret keys.
 func (c *Config) checkGeneratedDataLabels() []error {
 	var errs []error
@@ -257,17 +237,7 @@ func (c *Config) checkGeneratedDataLabels() []error {
 
 // checkExcludeLabels refuses names that match no label, to catch typos.
 func (c *Config) checkExcludeLabels() []error {
-	var errs []error
-	for i, name := range c.ExcludeLabels {
-		if builtinLabel(name) {
-			continue
-		}
-		if slices.Contains(c.generatedLabelNames(), name) {
-			continue
-		}
-		errs = append(errs, fmt.Errorf("exclude_labels[%d]: %q is not a label this post-processor adds; valid names are %s", i, name, quoteList(builtinLabelNames())))
-	}
-	return errs
+	return labels.CheckExclude(c.ExcludeLabels, c.generatedLabelNames())
 }
 
 // checkLabels checks the user's label names, that they do not collide with
@@ -367,18 +337,6 @@ func checkLabelName(k string) error {
 		return fmt.Errorf("a label name cannot hold the character %U (control, format, line and paragraph separator characters and invalid UTF-8 are refused); rename the label", r)
 	}
 	return nil
-}
-
-func validPrefix(p string) bool {
-	for _, r := range p {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case r == '_', r == '-', r == '.', r == '/':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 func quoteList(list []string) string {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
 )
 
 // gitCheckTimeout bounds the repository check of git_required at validate
@@ -23,7 +24,7 @@ const gitCheckTimeout = 30 * time.Second
 // the builder makes anything. A git_path still unknown is checked in
 // PostProcess.
 func (c *Config) checkGitRequired() error {
-	if !c.GitRequired || strings.Contains(c.GitPath, unknownValue) {
+	if !c.GitRequired || strings.Contains(c.GitPath, gitopts.Unknown) {
 		return nil
 	}
 	path := c.GitPath
@@ -89,7 +90,7 @@ func (c *Config) checkGCEKeys() []error {
 		case !seen:
 			first[key] = name
 		case builtinLabel(prev) || builtinLabel(name):
-			errs = append(errs, fmt.Errorf("label_style = \"gce\": the labels %q and %q both become the key %q (GCE label names are at most %d characters); shorten label_prefix or add one of them to exclude_labels", prev, name, key, gceMax))
+			errs = append(errs, fmt.Errorf("label_style = \"gce\": the labels %q and %q both become the key %q (GCE label names are at most 63 characters); shorten label_prefix or add one of them to exclude_labels", prev, name, key))
 		}
 	}
 	return errs

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
 )
 
 // PostProcessor is the enrich post-processor.
@@ -143,7 +144,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 // ui.Error why it could not.
 func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *Artifact, f facts) {
 	c := &p.config
-	if strings.Contains(c.OutputPath, unknownValue) {
+	if strings.Contains(c.OutputPath, gitopts.Unknown) {
 		ui.Error(fmt.Sprintf("enrich: output: the labels were not written to %s: the value of the build it names was never known (the builder does not give it)", c.OutputPath))
 		return
 	}
@@ -239,32 +240,25 @@ func (c *Config) renderLabels(ui packersdk.Ui, generated map[string]interface{})
 // the git labels. Only a cancelled build fails.
 func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo.Facts, *gitinfo.CI, error) {
 	c := &p.config
-	path := c.GitPath
-	if path == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			ui.Error(fmt.Sprintf("enrich: no git labels: finding the working directory: %s", err))
-			return nil, gitinfo.DetectCI(p.env()), nil
-		}
-		path = wd
-	}
-	mode, _ := gitinfo.ParseDirtyMode(c.DirtyCheck) // checked by Configure
-	g, err := gitinfo.Collect(ctx, path, gitinfo.Options{Dirty: mode, LookupEnv: p.env(), IgnorePaths: c.ownFiles()})
+	g, ci, note, err := gitopts.Collect(ctx, gitopts.Options{
+		Path: c.GitPath, Required: c.GitRequired, DirtyCheck: c.DirtyCheck, LookupEnv: p.env(),
+		IgnorePaths: c.ownFiles(),
+	})
 	switch {
-	case err == nil:
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return nil, nil, err
+	case err != nil:
+		ui.Error(fmt.Sprintf("enrich: %s; the image has no git labels", err))
+		return nil, gitinfo.DetectCI(p.env()), nil
+	case note != "":
+		ui.Say("enrich: " + note)
+	}
+	if g != nil {
 		for fact, reason := range g.Unknown {
 			log.Printf("[DEBUG] enrich: git fact %s is unknown: %s", fact, reason)
 		}
-		return g, g.CI, nil
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return nil, nil, err
-	case c.GitRequired:
-		ui.Error(fmt.Sprintf("enrich: git_required is set, but the git facts of %s could not be read: %s; the image has no git labels", path, err))
-		return nil, gitinfo.DetectCI(p.env()), nil
-	default:
-		ui.Say(fmt.Sprintf("enrich: no git labels: %s (set git_path to the repository, or git_required = true to fail instead)", err))
-		return nil, gitinfo.DetectCI(p.env()), nil
 	}
+	return g, ci, nil
 }
 
 // fallbackImages makes an image from the artifact when the source publishes
