@@ -326,18 +326,7 @@ func (c *Config) addedLabelNames() []string {
 
 // checkLabelName refuses a label name that is empty, has surrounding
 // spaces, or holds a character no label name may hold.
-func checkLabelName(k string) error {
-	switch {
-	case strings.TrimSpace(k) == "":
-		return errors.New("a label name is empty; give every label a name")
-	case strings.ContainsAny(k, "\n\r\t") || strings.TrimSpace(k) != k:
-		return errors.New("a label name cannot have surrounding spaces, tabs or line breaks")
-	}
-	if r, bad := badNameRune(k); bad {
-		return fmt.Errorf("a label name cannot hold the character %U (control, format, line and paragraph separator characters and invalid UTF-8 are refused); rename the label", r)
-	}
-	return nil
-}
+func checkLabelName(k string) error { return labels.CheckName(k) }
 
 func quoteList(list []string) string {
 	q := make([]string, len(list))

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
 // valueFrom builds a nested value of the kinds msgpack produces (maps with
@@ -161,7 +162,7 @@ func FuzzLabelNames(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string) {
 		var p PostProcessor
 		err := p.Configure(map[string]interface{}{"labels": map[string]string{name: "v"}}, packerVars())
-		_, bad := badNameRune(name)
+		_, bad := labels.BadNameRune(name)
 		if !utf8.ValidString(name) {
 			bad = true
 		}

@@ -39,7 +39,7 @@ func TestConfigureRefusesUnsafe(t *testing.T) {
 		vars   func() map[string]interface{}
 		want   []string
 	}{
-		{"git_required outside a repository", func(t *testing.T, dir string) map[string]interface{} {
+		{"git_required outside a repository", func(_ *testing.T, dir string) map[string]interface{} {
 			return map[string]interface{}{"git_required": true, "git_path": dir}
 		}, nil, []string{"git_required", dirName, "not a git repository", "remove git_required"}},
 		{"output a FIFO", func(t *testing.T, dir string) map[string]interface{} {
@@ -209,7 +209,7 @@ func TestPostProcessNeverFailsAfterTheBuild(t *testing.T) {
 				writeFile(t, filepath.Dir(out), "a file where the directory was")
 			}, ui: []string{"enrich: output:", "not a directory"}},
 		{name: "repository gone with git_required",
-			setup: func(t *testing.T, r *testRepo, _ string) map[string]interface{} {
+			setup: func(_ *testing.T, r *testRepo, _ string) map[string]interface{} {
 				return map[string]interface{}{"git_path": r.dir, "git_required": true}
 			}, after: func(t *testing.T, r *testRepo, _ string) {
 				if err := os.RemoveAll(filepath.Join(r.dir, ".git")); err != nil {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // secretMarkers are parts of generated data keys that hold secrets, in
@@ -165,23 +164,6 @@ func (ss secrets) dropSecrets(labels map[string]string) []string {
 		}
 	}
 	return msgs
-}
-
-// badNameRune returns the first character of a label name that no label
-// name may hold: a control, format, line separator or paragraph separator
-// character (Unicode categories Cc, Cf, Zl and Zp), such as NUL, U+0085,
-// U+2028 or a zero-width space. ok is false when the name is not valid
-// UTF-8.
-func badNameRune(name string) (r rune, bad bool) {
-	if !utf8.ValidString(name) {
-		return utf8.RuneError, true
-	}
-	for _, r := range name {
-		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
-			return r, true
-		}
-	}
-	return 0, false
 }
 
 // stripUserinfo removes everything up to the last '@' of a URL's authority,
