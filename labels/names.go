@@ -17,7 +17,7 @@ func CheckName(name string) error {
 	switch {
 	case strings.TrimSpace(name) == "":
 		return errors.New("a label name is empty; give every label a name")
-	case strings.TrimSpace(name) != name:
+	case strings.ContainsAny(name, "\n\r\t") || strings.TrimSpace(name) != name:
 		return errors.New("a label name cannot have surrounding spaces, tabs or line breaks")
 	}
 	if r, bad := BadNameRune(name); bad {
