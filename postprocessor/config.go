@@ -115,6 +115,9 @@ type Config struct {
 	CarryStateKeys []string `mapstructure:"carry_state_keys"`
 
 	ctx interpolate.Context
+	// undecoded is set when the options could not be decoded at all, so
+	// that nothing of them can be trusted.
+	undecoded bool
 }
 
 // Label styles, conflict policies and their valid values.
@@ -143,6 +146,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 		},
 	}, raws...)
 	if err != nil {
+		c.undecoded = true
 		return err
 	}
 

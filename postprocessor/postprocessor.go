@@ -77,6 +77,10 @@ func (p *PostProcessor) Configure(raws ...interface{}) error {
 func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source packersdk.Artifact) (packersdk.Artifact, bool, bool, error) {
 	const keep, forceKeep = true, true
 	c := &p.config
+	if p.lateErr != nil && c.undecoded {
+		ui.Error(fmt.Sprintf("enrich: once the build's values were known, the configuration could not be read, so the artifact is passed on without labels: %s", p.lateErr))
+		return source, keep, forceKeep, nil
+	}
 	if p.lateErr != nil {
 		ui.Error(fmt.Sprintf("enrich: once the build's values were known, the configuration had problems; enrich leaves out what they concern: %s", p.lateErr))
 	}

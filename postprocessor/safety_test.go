@@ -144,6 +144,34 @@ func TestConfigureRefusesUnsafe(t *testing.T) {
 			if strings.Contains(err.Error(), "s3cr3t") {
 				t.Errorf("the error repeats the secret: %v", err)
 			}
+
+			// The same configuration in HCL2's second Configure, after
+			// the build: shown, never a failure, and nothing is written
+			// to what the output names.
+			r := newTestRepo(t)
+			late := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: env(nil)}
+			if err := late.Configure(map[string]interface{}{"git_path": r.dir}, vars()); err != nil {
+				t.Fatal(err)
+			}
+			if err := late.Configure(cfg, vars()); err != nil {
+				t.Fatalf("the second Configure failed after the build: %v", err)
+			}
+			ui, out := testUI()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			source := sourceArtifact(twoRegions(), nil)
+			if _, _, _, err := late.PostProcess(ctx, ui, source); err != nil || source.DestroyCalled {
+				t.Fatalf("PostProcess after the build: %v (destroyed %v)", err, source.DestroyCalled)
+			}
+			for _, w := range tc.want {
+				w = strings.ReplaceAll(w, dirName, dir)
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("UI does not say %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(out.String(), "s3cr3t") {
+				t.Errorf("the UI repeats the secret:\n%s", out)
+			}
 		})
 	}
 }
