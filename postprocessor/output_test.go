@@ -262,8 +262,8 @@ func TestWriteOutputOtherUsersLeftovers(t *testing.T) {
 	// Root's leftovers: the output of a root run, its lock file as older
 	// versions left it (mode 0600), and a temporary file of a crashed run.
 	for name, content := range map[string]string{
-		out:                  `{"builds": {"root-build": {"name": "root-build"}}, "owner": "ops"}`,
-		out + ".lock":        "",
+		out:                 `{"builds": {"root-build": {"name": "root-build"}}, "owner": "ops"}`,
+		out + ".lock":       "",
 		tempOutputName(out): "partial",
 	} {
 		if err := os.WriteFile(name, []byte(content), 0o600); err != nil {

@@ -39,7 +39,7 @@ var suite struct {
 	// googlecompute is the googlecompute plugin binary (a reference
 	// plugin, pinned in tools/plugins), installed for chain tests.
 	googlecompute string
-	setupErr   error
+	setupErr      error
 }
 
 func TestMain(m *testing.M) {
