@@ -2,6 +2,7 @@ package acceptance
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -88,5 +89,52 @@ build {
 	t.Logf("googlecompute-export said:\n%s", seen[false])
 	if seen[true] != seen[false] {
 		t.Errorf("after enrich googlecompute-export said\n%s\n\nwithout enrich\n%s", seen[true], seen[false])
+	}
+}
+
+// Rule 4: two enrich post-processors in one chain, with a post-processor
+// and a second boundary between them, never conflict over the labels the
+// first added, even with on_conflict = "error".
+func TestAccTwoEnriches(t *testing.T) {
+	requireAcc(t)
+	t.Parallel()
+	r := standardRepo(t, "", map[string]string{"build.pkr.hcl": fmt.Sprintf(`packer {
+  required_plugins {
+    enrich = {
+      version = ">= 0.0.1"
+      source  = %q
+    }
+  }
+}
+
+source "noimage" "x" {
+  publish_image = true
+}
+
+build {
+  sources = ["source.noimage.x"]
+  post-processors {
+    post-processor "enrich" {
+      output = "out/first.json"
+    }
+    post-processor "shell-local" {
+      inline = ["sleep 1.2"]
+    }
+    post-processor "enrich" {
+      on_conflict = "error"
+      output      = "out/second.json"
+    }
+  }
+}
+`, enrichSource)})
+	res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
+	mustSucceed(t, res)
+	first := readOutput(t, filepath.Join(r.dir, "out", "first.json"))["noimage.x"]
+	second := readOutput(t, filepath.Join(r.dir, "out", "second.json"))["noimage.x"]
+	if first.Labels["build_time"] == second.Labels["build_time"] {
+		t.Fatalf("both enriches ran in one second (%s); the test proves nothing", first.Labels["build_time"])
+	}
+	if len(second.Images) != 1 || second.Images[0].Labels["build_time"] != second.Labels["build_time"] {
+		t.Errorf("the image after the second enrich: %+v", second.Images)
 	}
 }
