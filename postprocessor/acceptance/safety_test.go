@@ -392,3 +392,37 @@ func TestAccChainManifestShellLocal(t *testing.T) {
 		t.Errorf("after enrich manifest and shell-local saw %q, without enrich %q", seen[true], seen[false])
 	}
 }
+
+// Rule 4 after the build: a label carrying a secret of the generated data,
+// upper-cased or base64 encoded, is left out with an error line, and the
+// build succeeds; the secret is nowhere.
+func TestAccSecretLabelLeftOut(t *testing.T) {
+	requireAcc(t)
+	t.Parallel()
+	hcp := newHCPServer(t)
+	r := standardRepo(t, "", map[string]string{"build.pkr.hcl": hcl(secretSource, "acc", "", `  post-processor "enrich" {
+    labels = {
+      loud    = upper(build.Password)
+      encoded = base64encode(build.WinRMPassword)
+      team    = "web"
+    }
+    output = "out/enriched.json"
+  }`)})
+	res := packer(t, r.dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
+	mustSucceed(t, res)
+	mustSay(t, res, `enrich: the label "loud" was left out: its value carries the generated data's "Password"`,
+		`enrich: the label "encoded" was left out: its value carries the generated data's "WinRMPassword"`)
+	u := hcp.DoneOne()
+	if _, ok := u.Labels["loud"]; ok || u.Labels["team"] != "web" {
+		t.Errorf("HCP labels %v: want loud left out, team kept", u.Labels)
+	}
+	if _, ok := u.Labels["encoded"]; ok {
+		t.Errorf("HCP got the encoded label")
+	}
+	out := readRaw(t, filepath.Join(r.dir, "out", "enriched.json"))
+	for _, s := range []string{strings.ToUpper(secretPassword), secretPassword, secretWinRM} {
+		if strings.Contains(out, s) || strings.Contains(res.Stdout+res.Stderr, s) {
+			t.Errorf("%q reached the output file or Packer's output", s)
+		}
+	}
+}
