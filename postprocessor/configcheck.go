@@ -1,46 +1,22 @@
 package postprocessor
 
 import (
-	"context"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
-	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
 	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
 )
-
-// gitCheckTimeout bounds the repository check of git_required at validate
-// time.
-const gitCheckTimeout = 30 * time.Second
 
 // checkGitRequired reads the repository at validate time when git_required
 // is set, so that a build that would fail for the lack of one fails before
 // the builder makes anything. A git_path still unknown is checked in
 // PostProcess.
 func (c *Config) checkGitRequired() error {
-	if !c.GitRequired || strings.Contains(c.GitPath, gitopts.Unknown) {
-		return nil
-	}
-	path := c.GitPath
-	if path == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return fmt.Errorf("git_required: finding the working directory: %w", err)
-		}
-		path = wd
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
-	defer cancel()
-	if _, err := gitinfo.Collect(ctx, path, gitinfo.Options{Dirty: gitinfo.DirtyOff, LookupEnv: func(string) (string, bool) { return "", false }}); err != nil {
-		return fmt.Errorf("git_required: the git facts of %s cannot be read: %w; run Packer inside the repository, set git_path to a directory of it, or remove git_required", path, err)
-	}
-	return nil
+	return gitopts.CheckRequired(c.GitPath, c.GitRequired)
 }
 
 // reservedStateKeys are the state keys enrich's artifact answers itself.
