@@ -32,6 +32,7 @@ type FlatConfig struct {
 	FallbackRegion      *string           `mapstructure:"fallback_region" cty:"fallback_region" hcl:"fallback_region"`
 	FillSourceImageID   *bool             `mapstructure:"fill_source_image_id" cty:"fill_source_image_id" hcl:"fill_source_image_id"`
 	OutputPath          *string           `mapstructure:"output" cty:"output" hcl:"output"`
+	CarryStateKeys      []string          `mapstructure:"carry_state_keys" cty:"carry_state_keys" hcl:"carry_state_keys"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -68,6 +69,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"fallback_region":            &hcldec.AttrSpec{Name: "fallback_region", Type: cty.String, Required: false},
 		"fill_source_image_id":       &hcldec.AttrSpec{Name: "fill_source_image_id", Type: cty.Bool, Required: false},
 		"output":                     &hcldec.AttrSpec{Name: "output", Type: cty.String, Required: false},
+		"carry_state_keys":           &hcldec.AttrSpec{Name: "carry_state_keys", Type: cty.List(cty.String), Required: false},
 	}
 	return s
 }
