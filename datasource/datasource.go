@@ -35,8 +35,9 @@ type Config struct {
 	// directory. Packer looks upward from it for the repository, as git
 	// does. The `tree` output is the tree of this directory.
 	GitPath string `mapstructure:"git_path"`
-	// Fail when `git_path` is not inside a git repository. By default the
-	// git outputs are then empty (`dirty` null), the CI outputs are still
+	// Fail when `git_path` is not inside a git repository, at `packer
+	// validate` already, as the post-processor does. By default the git
+	// outputs are then empty (`dirty` null), the CI outputs are still
 	// filled, and the reason is written to Packer's log.
 	GitRequired bool `mapstructure:"git_required"`
 	// What makes the work tree count as dirty for `dirty` and `tree`: `all`
@@ -143,6 +144,7 @@ func (d *Datasource) Configure(raws ...interface{}) error {
 		gitopts.CheckDirtyCheck(c.DirtyCheck),
 		labels.CheckPrefix(c.LabelPrefix),
 		gitopts.CheckGitPath(c.GitPath),
+		gitopts.CheckRequired(c.GitPath, c.GitRequired),
 	} {
 		if err != nil {
 			add(err)

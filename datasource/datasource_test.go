@@ -2,6 +2,8 @@ package datasource
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -186,10 +188,19 @@ func TestExecuteUnknownFacts(t *testing.T) {
 
 func TestGitRequired(t *testing.T) {
 	dir := t.TempDir()
-	d := configured(t, map[string]interface{}{"git_path": dir, "git_required": true}, nil)
-	_, err := d.Execute()
+	err := (&Datasource{}).Configure(map[string]interface{}{"git_path": dir, "git_required": true})
 	if err == nil || !strings.Contains(err.Error(), "git_required") || !strings.Contains(err.Error(), dir) {
-		t.Fatalf("Execute = %v, want an error naming git_required and %s", err, dir)
+		t.Fatalf("Configure = %v, want an error naming git_required and %s", err, dir)
+	}
+
+	// A repository that is gone when the build runs.
+	r := testrepo.New(t)
+	d := configured(t, map[string]interface{}{"git_path": r.Dir, "git_required": true}, nil)
+	if err := os.RemoveAll(filepath.Join(r.Dir, ".git")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Execute(); err == nil || !strings.Contains(err.Error(), "git_required is set") || !strings.Contains(err.Error(), r.Dir) {
+		t.Fatalf("Execute = %v, want an error naming git_required and %s", err, r.Dir)
 	}
 }
 
@@ -208,6 +219,7 @@ func TestConfigureBadInputAsThePostProcessor(t *testing.T) {
 		{"label_prefix with colon", map[string]interface{}{"label_prefix": "acme:"}, []string{"label_prefix", "letters, digits"}},
 		{"exclude_labels unknown", map[string]interface{}{"exclude_labels": []string{"git_sha"}}, []string{"exclude_labels[0]", `"git_sha"`, `"git_commit"`, `"ci_pull_request"`}},
 		{"git_path missing", map[string]interface{}{"git_path": "/nonexistent/enrich"}, []string{"git_path", "/nonexistent/enrich", "does not exist"}},
+		{"git_required outside a repository", map[string]interface{}{"git_required": true, "git_path": "/"}, []string{"git_required", "the git facts of / cannot be read"}},
 		{"git_required not a bool", map[string]interface{}{"git_required": "maybe"}, []string{"git_required"}},
 		{"unknown option", map[string]interface{}{"lables": map[string]string{"a": "b"}}, []string{"lables"}},
 	}

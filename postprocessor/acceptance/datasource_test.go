@@ -198,7 +198,7 @@ func TestAccDatasourceNoRepository(t *testing.T) {
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "build.pkr.hcl"), dsTemplate("  git_required = true", withLabels))
 		res := packer(t, dir, hcp, gitlabMR, "build", "-color=false", "build.pkr.hcl")
-		mustFail(t, res, "git_required is set, but the git facts of "+dir+" could not be read")
+		mustFail(t, res, "git_required: the git facts of "+dir+" cannot be read")
 		if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
 			t.Error("the builder ran")
 		}
@@ -235,8 +235,9 @@ func TestAccDatasourceValidate(t *testing.T) {
 		{name: "missing path", options: `  git_path = "no/such/dir"`, mode: plain,
 			wantErr: []string{"git_path: no/such/dir does not exist"}},
 		{name: "required", options: "  git_required = true\n  git_path = \"/\"", registry: withLabels, mode: evaluate,
-			wantErr: []string{"git_required is set, but the git facts of / could not be read"}},
-		{name: "required plain", options: "  git_required = true\n  git_path = \"/\"", mode: plain},
+			wantErr: []string{"git_required: the git facts of / cannot be read"}},
+		{name: "required plain", options: "  git_required = true\n  git_path = \"/\"", mode: plain,
+			wantErr: []string{"git_required: the git facts of / cannot be read"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
