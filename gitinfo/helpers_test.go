@@ -50,9 +50,10 @@ func needGit(t testing.TB) {
 
 // gitRepo is a repository built with the git CLI for a test.
 type gitRepo struct {
-	t    testing.TB
-	dir  string
-	tick atomic.Int64
+	t      testing.TB
+	dir    string
+	marker string // a file planted commands would create
+	tick   atomic.Int64
 }
 
 func newRepo(t testing.TB, args ...string) *gitRepo {

@@ -1,0 +1,132 @@
+package gitinfo
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// locationVars are the variables with which a user's environment points git
+// at a repository other than the one containing the working directory: the
+// list `git rev-parse --local-env-vars` prints, without the GIT_CONFIG_*
+// settings (see the package documentation), plus GIT_NAMESPACE. git itself
+// clears them when it enters another repository (a submodule); gitinfo
+// clears them because the repository is the one containing the path it was
+// given.
+var locationVars = map[string]bool{
+	"GIT_DIR": true, "GIT_WORK_TREE": true, "GIT_COMMON_DIR": true, "GIT_INDEX_FILE": true,
+	"GIT_OBJECT_DIRECTORY": true, "GIT_ALTERNATE_OBJECT_DIRECTORIES": true,
+	"GIT_IMPLICIT_WORK_TREE": true, "GIT_GRAFT_FILE": true, "GIT_SHALLOW_FILE": true,
+	"GIT_NO_REPLACE_OBJECTS": true, "GIT_REPLACE_REF_BASE": true, "GIT_PREFIX": true,
+	"GIT_NAMESPACE": true, "GIT_CONFIG": true,
+}
+
+// gitEnv is the environment of every git child: the process's own without
+// the location variables, in the C locale, never prompting, taking no
+// optional locks.
+func gitEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if locationVars[k] || k == "LC_ALL" || k == "GIT_TERMINAL_PROMPT" || k == "GIT_OPTIONAL_LOCKS" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "LC_ALL=C", "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
+}
+
+// runner runs the git binary in one directory.
+type runner struct {
+	bin string // the git binary
+	dir string // where git runs (-C)
+	env []string
+}
+
+// gitError is a git command that failed: its arguments, exit code and
+// standard error.
+type gitError struct {
+	args   []string
+	code   int
+	stderr string
+}
+
+func (e *gitError) Error() string {
+	msg := strings.TrimSpace(e.stderr)
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if msg == "" {
+		msg = fmt.Sprintf("exit status %d", e.code)
+	}
+	return fmt.Sprintf("git %s: %s", e.args[0], msg)
+}
+
+func (r *runner) command(ctx context.Context, args []string) *exec.Cmd {
+	full := append([]string{"--no-optional-locks", "-C", r.dir}, args...)
+	cmd := exec.CommandContext(ctx, r.bin, full...) //nolint:gosec // fixed git subcommands; paths as arguments only
+	cmd.Env = r.env
+	cmd.WaitDelay = 5 * time.Second
+	return cmd
+}
+
+// run runs git with args and returns its standard output.
+func (r *runner) run(ctx context.Context, args ...string) ([]byte, error) {
+	var out bytes.Buffer
+	err := r.stream(ctx, func(rd *bufio.Reader) error {
+		_, err := io.Copy(&out, rd)
+		return err
+	}, args...)
+	return out.Bytes(), err
+}
+
+// stream runs git with args and hands its standard output to read as it
+// comes, so that long output is never held whole.
+func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, args ...string) error {
+	cmd := r.command(ctx, args)
+	var stderr bytes.Buffer
+	cmd.Stderr = &limitWriter{w: &stderr, n: 4096}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("gitinfo: starting git: %w", err)
+	}
+	readErr := read(bufio.NewReaderSize(stdout, 32<<10))
+	_, _ = io.Copy(io.Discard, stdout)
+	err = cmd.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return &gitError{args: args, code: exit.ExitCode(), stderr: stderr.String()}
+	}
+	if err != nil {
+		return err
+	}
+	return readErr
+}
+
+// limitWriter keeps the first n bytes written to it.
+type limitWriter struct {
+	w io.Writer
+	n int
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if l.n > 0 {
+		k := min(len(p), l.n)
+		_, _ = l.w.Write(p[:k])
+		l.n -= k
+	}
+	return len(p), nil
+}
