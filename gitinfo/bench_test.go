@@ -240,4 +240,3 @@ func BenchmarkCollect(b *testing.B) {
 	b.ReportMetric(peak, "peak-MB")
 	b.ReportMetric(ggPeak, "gogit-peak-MB")
 }
-

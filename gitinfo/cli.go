@@ -79,13 +79,13 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 	r = &runner{bin: r.bin, dir: at.root, env: r.env}
 
 	var (
-		wg                                            sync.WaitGroup
+		wg                                          sync.WaitGroup
 		logOut, refsOut, symOut, descOut, remoteOut []byte
-		treeOut                                       []byte
+		treeOut                                     []byte
 		logErr, refsErr, symErr, descErr, remoteErr error
-		treeErr                                       error
-		st                                            statusResult
-		stErr                                         error
+		treeErr                                     error
+		st                                          statusResult
+		stErr                                       error
 	)
 	run := func(out *[]byte, err *error, args ...string) {
 		wg.Go(func() { *out, *err = r.run(ctx, args...) })
