@@ -2,6 +2,7 @@ package gitinfo
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -78,28 +79,23 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 	f := &found{Facts: &Facts{Root: at.root, CI: DetectCI(opts.LookupEnv)}}
 	r = &runner{bin: r.bin, dir: at.root, env: r.env}
 
-	var (
-		wg                                          sync.WaitGroup
-		logOut, refsOut, symOut, descOut, remoteOut []byte
-		treeOut                                     []byte
-		logErr, refsErr, symErr, descErr, remoteErr error
-		treeErr                                     error
-		st                                          statusResult
-		stErr                                       error
-	)
-	run := func(out *[]byte, err *error, args ...string) {
-		wg.Go(func() { *out, *err = r.run(ctx, args...) })
+	var wg sync.WaitGroup
+	ask := func(args ...string) *answer {
+		a := &answer{}
+		wg.Go(func() { a.out, a.err = r.run(ctx, args...) })
+		return a
 	}
-	run(&logOut, &logErr, "log", "-1", "--no-walk", "--format=%H%x00%h%x00%ct%x00%an%x00%T", "HEAD", "--")
-	run(&refsOut, &refsErr, "for-each-ref", "--points-at=HEAD", "--sort=-v:refname", "--format=%(refname)", "refs/heads/", "refs/tags/")
-	run(&symOut, &symErr, "symbolic-ref", "-q", "HEAD")
-	run(&descOut, &descErr, "describe", "--tags", "--always", "HEAD")
-	run(&remoteOut, &remoteErr, "remote", "-v")
-	checkTree := at.worktree && mode != DirtyOff
-	if checkTree {
+	log := ask("log", "-1", "--no-walk", "--format=%H%x00%h%x00%ct%x00%an%x00%T", "HEAD", "--")
+	refs := ask("for-each-ref", "--points-at=HEAD", "--sort=-v:refname", "--format=%(refname)", "refs/heads/", "refs/tags/")
+	sym := ask("symbolic-ref", "-q", "HEAD")
+	desc := ask("describe", "--tags", "--always", "HEAD")
+	remote := ask("remote", "-v")
+	var st statusResult
+	stErr, tree := errors.New("no status"), &answer{}
+	if at.worktree && mode != DirtyOff {
 		wg.Go(func() { st, stErr = gitStatus(ctx, r, at, mode, opts.IgnorePaths) })
 		if at.dir != "" {
-			run(&treeOut, &treeErr, "rev-parse", "-q", "--verify", "HEAD:"+at.dir)
+			tree = ask("rev-parse", "-q", "--verify", "HEAD:"+at.dir)
 		}
 	}
 	wg.Wait()
@@ -107,25 +103,23 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 		return nil, err
 	}
 
-	// branch
-	if symErr == nil {
-		f.Branch = strings.TrimPrefix(strings.TrimSpace(string(symOut)), "refs/heads/")
+	if sym.err == nil {
+		f.Branch = strings.TrimPrefix(sym.text(), "refs/heads/")
 	} else {
 		f.rebasing = rebasingBranch(at.gitDir)
 	}
-
 	// HEAD's commit
 	var rootTree string
-	if logErr != nil {
-		reason := logErr.Error()
-		if symErr == nil && strings.Contains(reason, "does not have any commits yet") {
+	if log.err != nil {
+		reason := log.err.Error()
+		if sym.err == nil && strings.Contains(reason, "does not have any commits yet") {
 			reason = "HEAD has no commit yet (unborn branch)"
 		}
 		f.unknownAll(headFacts, "%s", reason)
 	} else {
-		fields := strings.Split(strings.TrimSpace(string(logOut)), "\x00")
+		fields := strings.Split(log.text(), "\x00")
 		if len(fields) != 5 {
-			return nil, fmt.Errorf("gitinfo: unexpected git log output %q", logOut)
+			return nil, fmt.Errorf("gitinfo: unexpected git log output %q", log.out)
 		}
 		f.Commit, f.ShortCommit, f.Author, rootTree = fields[0], fields[1], fields[3], fields[4]
 		if n, err := strconv.ParseInt(fields[2], 10, 64); err == nil {
@@ -133,27 +127,26 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 		} else {
 			f.unknown(FactCommitTime, "git log printed commit time %q", fields[2])
 		}
-		if refsErr != nil {
-			f.unknown(FactTags, "%v", refsErr)
-			f.unknown(FactBranch, "%v", refsErr)
+		if refs.err != nil {
+			f.unknownAll([]string{FactTags, FactBranch}, "%v", refs.err)
 		}
-		for _, ref := range strings.Fields(string(refsOut)) {
+		for _, ref := range strings.Fields(string(refs.out)) {
 			if t, ok := strings.CutPrefix(ref, "refs/tags/"); ok {
 				f.Tags = append(f.Tags, t)
 			} else if b, ok := strings.CutPrefix(ref, "refs/heads/"); ok {
 				f.branchesAtHead = append(f.branchesAtHead, b)
 			}
 		}
-		if descErr != nil {
-			f.unknown(FactDescribe, "%v", descErr)
+		if desc.err != nil {
+			f.unknown(FactDescribe, "%v", desc.err)
 		} else {
-			f.Describe = strings.TrimSpace(string(descOut))
+			f.Describe = desc.text()
 		}
 	}
 
-	f.Remote = pickRemote(string(remoteOut))
-	if remoteErr != nil {
-		f.unknown(FactRemote, "%v", remoteErr)
+	f.Remote = pickRemote(string(remote.out))
+	if remote.err != nil {
+		f.unknown(FactRemote, "%v", remote.err)
 	}
 
 	// dirty and tree
@@ -161,53 +154,50 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 	case mode == DirtyOff:
 		f.unknown(FactTree, "the dirty check is off, so a changed directory cannot be told apart")
 	case !at.worktree:
-		f.unknown(FactDirty, "no work tree (bare repository or git dir)")
-		f.unknown(FactTree, "no work tree (bare repository or git dir)")
+		f.unknownAll([]string{FactDirty, FactTree}, "no work tree (bare repository or git dir)")
 	case stErr != nil:
-		f.unknown(FactDirty, "%v", stErr)
-		f.unknown(FactTree, "%v", stErr)
+		f.unknownAll([]string{FactDirty, FactTree}, "%v", stErr)
 	default:
 		f.Dirty = &st.dirty
 		switch {
 		case f.Commit == "":
 			f.unknown(FactTree, "HEAD has no readable commit")
 		case st.dirDirty:
-			f.unknown(FactTree, "%s has uncommitted changes", displayDir(at.dir))
+			f.unknown(FactTree, "%s has uncommitted changes", cmp.Or(at.dir, "the work tree"))
 		case at.dir == "":
 			f.Tree = rootTree
-		case treeErr != nil:
+		case tree.err != nil:
 			f.unknown(FactTree, "%s is not in HEAD", at.dir)
 		default:
-			f.Tree = strings.TrimSpace(string(treeOut))
+			f.Tree = tree.text()
 		}
 	}
 	return f, nil
 }
+
+// answer is what one git command printed.
+type answer struct {
+	out []byte
+	err error
+}
+
+func (a *answer) text() string { return string(bytes.TrimSpace(a.out)) }
 
 // pickRemote returns, from `git remote -v` output, origin's fetch URL, else
 // the only remote's, credentials stripped.
 func pickRemote(out string) string {
 	urls := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
-		name, rest, ok := strings.Cut(line, "\t")
-		if !ok {
-			continue
-		}
-		if u, ok := strings.CutSuffix(rest, " (fetch)"); ok {
-			if _, seen := urls[name]; !seen {
-				urls[name] = u
-			}
-		} else if _, seen := urls[name]; !seen {
-			urls[name] = "" // a remote with push URLs only
+		name, rest, _ := strings.Cut(line, "\t")
+		if u, ok := strings.CutSuffix(rest, " (fetch)"); ok && urls[name] == "" {
+			urls[name] = u
 		}
 	}
-	if u, ok := urls["origin"]; ok {
+	if u, ok := urls["origin"]; ok || len(urls) != 1 {
 		return StripCredentials(u)
 	}
-	if len(urls) == 1 {
-		for _, u := range urls {
-			return StripCredentials(u)
-		}
+	for _, u := range urls {
+		return StripCredentials(u)
 	}
 	return ""
 }

@@ -145,13 +145,6 @@ func relPath(root, p string) (string, bool) {
 	return filepath.ToSlash(rel), true
 }
 
-func displayDir(dir string) string {
-	if dir == "" {
-		return "the work tree"
-	}
-	return dir
-}
-
 func (f *Facts) unknownAll(facts []string, format string, args ...any) {
 	for _, k := range facts {
 		f.unknown(k, format, args...)

@@ -8,103 +8,66 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-git/go-billy/v5"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // noGit is why a fact that needs the git binary is unknown.
 const noGit = "the git binary is not on PATH, and go-git cannot answer this as git would"
 
-// repoGoGit is where discoverGoGit found the repository.
+// repoGoGit is where go-git found the repository.
 type repoGoGit struct {
-	root    string // work tree root, or gitDir without a work tree
-	gitDir  string // per-worktree git dir
-	dotGit  string // root/.git (a directory or a gitdir file); "" when bare
-	bare    bool   // no work tree
-	openDir string // what go-git opens
+	root   string           // work tree root, or gitDir without a work tree
+	gitDir string           // per-worktree git dir
+	dotGit string           // root/.git (a directory or a gitdir file); "" when bare
+	fs     billy.Filesystem // the git dir (objects, refs in the common dir)
 }
 
-// discoverGoGit walks up from dir like git: the first directory holding a
-// .git (a directory, or a file naming one, which must exist), or that is a
-// git directory itself.
-func discoverGoGit(dir string) (*repoGoGit, error) {
+// openGoGit opens the repository containing dir as git finds it: the first
+// directory up from dir holding a .git (a directory, or a file naming one,
+// which must exist), else dir itself as a bare repository.
+func openGoGit(dir string) (*git.Repository, *repoGoGit, error) {
 	if r, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = r
 	}
-	for d := dir; ; {
-		dotGit := filepath.Join(d, ".git")
-		if fi, err := os.Stat(dotGit); err == nil {
-			gitDir := dotGit
-			if !fi.IsDir() {
-				gd, err := readGitFile(d, dotGit)
-				if err != nil {
-					return nil, fmt.Errorf("gitinfo: %s: %w (%v)", dir, ErrNotRepository, err)
-				}
-				gitDir = gd
-			}
-			if isGitDir(gitDir) {
-				return &repoGoGit{root: d, gitDir: gitDir, dotGit: dotGit, openDir: d}, nil
-			}
-		}
-		if isGitDir(d) {
-			return &repoGoGit{root: d, gitDir: d, bare: true, openDir: d}, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return nil, fmt.Errorf("gitinfo: %s: %w", dir, ErrNotRepository)
-		}
-		d = parent
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		repo, err = git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 	}
-}
-
-// readGitFile returns the git dir a .git file in dir names; it must exist.
-func readGitFile(dir, file string) (string, error) {
-	b, err := os.ReadFile(file) //nolint:gosec // the .git file of the repository being inspected
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, nil, fmt.Errorf("gitinfo: %s: %w", dir, ErrNotRepository)
+	}
 	if err != nil {
-		return "", err
+		// a repository go-git cannot read (SHA-256, an extension): its
+		// root is the first directory up holding .git
+		for d := dir; ; d = filepath.Dir(d) {
+			if _, serr := os.Lstat(filepath.Join(d, ".git")); serr == nil || d == filepath.Dir(d) {
+				return nil, &repoGoGit{root: d, dotGit: filepath.Join(d, ".git")}, err
+			}
+		}
 	}
-	p, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+	fs, ok := repo.Storer.(*filesystem.Storage)
 	if !ok {
-		return "", fmt.Errorf("invalid gitfile format: %s", file)
+		return nil, nil, fmt.Errorf("gitinfo: %s: unexpected go-git storage", dir)
 	}
-	p = strings.TrimSpace(p)
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(dir, p)
+	at := &repoGoGit{gitDir: fs.Filesystem().Root(), fs: fs.Filesystem()}
+	at.root = at.gitDir
+	if wt, err := repo.Worktree(); err == nil {
+		at.root = wt.Filesystem.Root()
+		at.dotGit = filepath.Join(at.root, ".git")
 	}
-	if !isGitDir(p) {
-		return "", fmt.Errorf("%s names %s, which is not a git directory", file, p)
-	}
-	return filepath.Clean(p), nil
-}
-
-// isGitDir reports whether dir looks like a git directory to git: HEAD plus
-// objects and refs (possibly through commondir).
-func isGitDir(dir string) bool {
-	if fi, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil || fi.IsDir() {
-		return false
-	}
-	common := dir
-	if b, err := os.ReadFile(filepath.Join(dir, "commondir")); err == nil { //nolint:gosec // repository metadata
-		common = strings.TrimSpace(string(b))
-		if !filepath.IsAbs(common) {
-			common = filepath.Join(dir, common)
-		}
-	}
-	for _, sub := range []string{"objects", "refs"} {
-		if fi, err := os.Stat(filepath.Join(common, sub)); err != nil || !fi.IsDir() {
-			return false
-		}
-	}
-	return true
+	return repo, at, nil
 }
 
 // collectGoGit answers with go-git what go-git answers as git would: the
 // commit, its short name, time and author, the branch, the tags at HEAD and
 // the remote. Describe, dirty and tree need the git binary.
 func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
-	at, err := discoverGoGit(dir)
-	if err != nil {
-		return nil, err
+	repo, at, openErr := openGoGit(dir)
+	if at == nil {
+		return nil, openErr
 	}
 	if err := checkOwner(at); err != nil {
 		return nil, err
@@ -115,13 +78,14 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 		f.unknown(FactDirty, "%s", noGit)
 	}
 	f.unknown(FactTree, "%s", noGit)
-
-	repo, err := git.PlainOpenWithOptions(at.openDir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
-	if err != nil {
-		f.unknownAll(append(headFacts, FactBranch, FactRemote), "go-git cannot open the repository: %v", err)
+	if openErr != nil {
+		f.unknownAll(append(headFacts, FactBranch, FactRemote), "%s; go-git cannot read the repository: %v", noGit, openErr)
 		return f, nil
 	}
+
+	coreAbbrev := ""
 	if cfg, err := repo.Config(); err == nil {
+		coreAbbrev = cfg.Raw.Section("core").Option("abbrev")
 		if u, ok := cfg.Remotes["origin"]; ok && len(u.URLs) > 0 {
 			f.Remote = StripCredentials(u.URLs[0])
 		} else if len(cfg.Remotes) == 1 {
@@ -156,7 +120,7 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 	}
 	id := head.Hash()
 	f.Commit = id.String()
-	if f.ShortCommit, err = abbrev(repo, at.gitDir, id); err != nil {
+	if f.ShortCommit, err = abbrev(at.fs, coreAbbrev, id); err != nil {
 		f.unknown(FactShort, "%v", err)
 	}
 	c, err := repo.CommitObject(id)

@@ -20,7 +20,7 @@ func checkOwner(at *repoGoGit) error {
 			uid = uint32(n)
 		}
 	}
-	for _, p := range []string{at.root, at.dotGit, at.gitDir} {
+	for _, p := range []string{at.root, at.dotGit, at.gitDir} { // "" when unknown
 		if p == "" {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 )
@@ -20,25 +21,21 @@ import (
 // clears them when it enters another repository (a submodule); gitinfo
 // clears them because the repository is the one containing the path it was
 // given.
-var locationVars = map[string]bool{
-	"GIT_DIR": true, "GIT_WORK_TREE": true, "GIT_COMMON_DIR": true, "GIT_INDEX_FILE": true,
-	"GIT_OBJECT_DIRECTORY": true, "GIT_ALTERNATE_OBJECT_DIRECTORIES": true,
-	"GIT_IMPLICIT_WORK_TREE": true, "GIT_GRAFT_FILE": true, "GIT_SHALLOW_FILE": true,
-	"GIT_NO_REPLACE_OBJECTS": true, "GIT_REPLACE_REF_BASE": true, "GIT_PREFIX": true,
-	"GIT_NAMESPACE": true, "GIT_CONFIG": true,
-}
+var locationVars = strings.Fields(`GIT_DIR GIT_WORK_TREE GIT_COMMON_DIR GIT_INDEX_FILE
+	GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_IMPLICIT_WORK_TREE GIT_GRAFT_FILE
+	GIT_SHALLOW_FILE GIT_NO_REPLACE_OBJECTS GIT_REPLACE_REF_BASE GIT_PREFIX GIT_NAMESPACE GIT_CONFIG
+	LC_ALL GIT_TERMINAL_PROMPT GIT_OPTIONAL_LOCKS`)
 
 // gitEnv is the environment of every git child: the process's own without
 // the location variables, in the C locale, never prompting, taking no
-// optional locks.
+// optional locks (the last three are in locationVars to be set once).
 func gitEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if locationVars[k] || k == "LC_ALL" || k == "GIT_TERMINAL_PROMPT" || k == "GIT_OPTIONAL_LOCKS" {
-			continue
+		if !slices.Contains(locationVars, k) {
+			env = append(env, kv)
 		}
-		env = append(env, kv)
 	}
 	return append(env, "LC_ALL=C", "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
 }
@@ -92,7 +89,7 @@ func (r *runner) run(ctx context.Context, args ...string) ([]byte, error) {
 func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, args ...string) error {
 	cmd := r.command(ctx, args)
 	var stderr bytes.Buffer
-	cmd.Stderr = &limitWriter{w: &stderr, n: 4096}
+	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -114,19 +111,4 @@ func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, arg
 		return err
 	}
 	return readErr
-}
-
-// limitWriter keeps the first n bytes written to it.
-type limitWriter struct {
-	w io.Writer
-	n int
-}
-
-func (l *limitWriter) Write(p []byte) (int, error) {
-	if l.n > 0 {
-		k := min(len(p), l.n)
-		_, _ = l.w.Write(p[:k])
-		l.n -= k
-	}
-	return len(p), nil
 }

@@ -2,7 +2,6 @@ package gitinfo
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -56,23 +55,15 @@ func gitStatus(ctx context.Context, r *runner, at *repoAt, mode DirtyMode, ignor
 	return res, err
 }
 
-// statusPath returns the path of a porcelain v2 record.
+// statusPath returns the path of a porcelain v2 record (ordinary,
+// unmerged or untracked: renames are not looked for).
 func statusPath(rec []byte) (string, bool) {
-	fields := 0
-	switch {
-	case bytes.HasPrefix(rec, []byte("1 ")):
-		fields = 8
-	case bytes.HasPrefix(rec, []byte("2 ")):
-		fields = 9
-	case bytes.HasPrefix(rec, []byte("u ")):
-		fields = 10
-	case bytes.HasPrefix(rec, []byte("? ")), bytes.HasPrefix(rec, []byte("! ")):
-		fields = 1
-	default:
+	if len(rec) == 0 {
 		return "", false
 	}
+	fields := map[byte]int{'1': 8, 'u': 10, '?': 1}[rec[0]]
 	parts := strings.SplitN(string(rec), " ", fields+1)
-	if len(parts) <= fields {
+	if fields == 0 || len(parts) <= fields {
 		return "", false
 	}
 	return parts[fields], true
