@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/go-git/go-billy/v5"
@@ -156,7 +155,6 @@ func refsAtHead(repo *git.Repository, id plumbing.Hash, f *found) error {
 		}
 		return nil
 	})
-	sort.Strings(f.branchesAtHead)
 	sortVersionsDesc(f.Tags)
 	return err
 }

@@ -66,14 +66,6 @@ func (e *gitError) Error() string {
 	return fmt.Sprintf("git %s: %s", e.args[0], msg)
 }
 
-func (r *runner) command(ctx context.Context, args []string) *exec.Cmd {
-	full := append([]string{"--no-optional-locks", "-C", r.dir}, args...)
-	cmd := exec.CommandContext(ctx, r.bin, full...) //nolint:gosec // fixed git subcommands; paths as arguments only
-	cmd.Env = r.env
-	cmd.WaitDelay = 5 * time.Second
-	return cmd
-}
-
 // run runs git with args and returns its standard output.
 func (r *runner) run(ctx context.Context, args ...string) ([]byte, error) {
 	var out bytes.Buffer
@@ -87,7 +79,9 @@ func (r *runner) run(ctx context.Context, args ...string) ([]byte, error) {
 // stream runs git with args and hands its standard output to read as it
 // comes, so that long output is never held whole.
 func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, args ...string) error {
-	cmd := r.command(ctx, args)
+	full := append([]string{"--no-optional-locks", "-C", r.dir}, args...)
+	cmd := exec.CommandContext(ctx, r.bin, full...) //nolint:gosec // fixed git subcommands; paths as arguments only
+	cmd.Env, cmd.WaitDelay = r.env, 5*time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()

@@ -14,28 +14,23 @@ type statusResult struct {
 	dirDirty bool // some change is in the described directory
 }
 
-// statusArgs returns the arguments of the `git status` that answers the
-// dirty question for mode, leaving out the ignored paths. Untracked files
-// are asked for explicitly, so that status.showUntrackedFiles in the user's
-// configuration cannot change what the mode means; renames are not looked
-// for, as they do not change the answer.
-func statusArgs(root string, mode DirtyMode, ignore []string) []string {
+// gitStatus runs the `git status` that answers the dirty question for mode
+// in at's work tree, leaving out the ignored paths, and reads its records as
+// they come. Untracked files are asked for explicitly, so that
+// status.showUntrackedFiles in the user's configuration cannot change what
+// the mode means; renames are not looked for, as they do not change the
+// answer.
+func gitStatus(ctx context.Context, r *runner, at *repoAt, mode DirtyMode, ignore []string) (statusResult, error) {
 	untracked := "--untracked-files=normal"
 	if mode == DirtyTracked {
 		untracked = "--untracked-files=no"
 	}
 	args := []string{"status", "--porcelain=v2", "-z", "--no-renames", untracked, "--", ":/"}
 	for _, p := range ignore {
-		if rel, ok := relPath(root, p); ok {
+		if rel, ok := relPath(at.root, p); ok {
 			args = append(args, ":(top,literal,exclude)"+rel)
 		}
 	}
-	return args
-}
-
-// gitStatus runs `git status` in at's work tree and reads its records as
-// they come.
-func gitStatus(ctx context.Context, r *runner, at *repoAt, mode DirtyMode, ignore []string) (statusResult, error) {
 	var res statusResult
 	err := r.stream(ctx, func(rd *bufio.Reader) error {
 		for {
@@ -51,7 +46,7 @@ func gitStatus(ctx context.Context, r *runner, at *repoAt, mode DirtyMode, ignor
 				res.dirDirty = true
 			}
 		}
-	}, statusArgs(at.root, mode, ignore)...)
+	}, args...)
 	return res, err
 }
 

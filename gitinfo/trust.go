@@ -2,9 +2,7 @@ package gitinfo
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/go-git/go-git/v5/config"
 )
@@ -22,22 +20,16 @@ func untrusted(root string) error {
 		"if you trust it, tell git so with: git config --global --add safe.directory %s", root, ErrUntrusted, root)
 }
 
-// safeDirectory reports whether the user's global configuration, or the
-// GIT_CONFIG_COUNT settings of the environment, list root (or "*") in
-// safe.directory, as git reads them.
+// safeDirectory reports whether the user's global configuration lists root
+// (or "*") in safe.directory. (git also reads the system configuration and
+// GIT_CONFIG_COUNT settings; the go-git path trusts less.)
 func safeDirectory(root string) bool {
-	var dirs []string
-	if cfg, err := config.LoadConfig(config.GlobalScope); err == nil {
-		dirs = cfg.Raw.Section("safe").Options.GetAll("directory")
-	}
-	n, _ := strconv.Atoi(os.Getenv("GIT_CONFIG_COUNT"))
-	for i := range n {
-		if k := os.Getenv("GIT_CONFIG_KEY_" + strconv.Itoa(i)); k == "safe.directory" {
-			dirs = append(dirs, os.Getenv("GIT_CONFIG_VALUE_"+strconv.Itoa(i)))
-		}
+	cfg, err := config.LoadConfig(config.GlobalScope)
+	if err != nil {
+		return false
 	}
 	trusted := false
-	for _, d := range dirs {
+	for _, d := range cfg.Raw.Section("safe").Options.GetAll("directory") {
 		switch {
 		case d == "":
 			trusted = false // an empty value resets the list
