@@ -18,6 +18,9 @@ var (
 // TestMain makes git and Collect hermetic: a private HOME, no system config
 // and none of the machine's GIT_* variables.
 func TestMain(m *testing.M) {
+	if dir := os.Getenv("GITINFO_RSS_CHILD"); dir != "" {
+		rssChild(dir) // BenchmarkCollectPeakRSS's child
+	}
 	home, err := os.MkdirTemp("", "gitinfo-home-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
