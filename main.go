@@ -1,6 +1,8 @@
-// Command packer-plugin-enrich is a Packer plugin whose post-processor,
-// enrich, adds git, build and CI facts as labels to the image metadata a
-// builder publishes to HCP Packer.
+// Command packer-plugin-enrich is a Packer plugin with two components of the
+// one name enrich: a post-processor that adds git, build and CI facts as
+// labels to the image metadata a builder publishes to HCP Packer, and a data
+// source that gives HCL2 templates the git and CI facts and labels before any
+// build runs.
 package main
 
 import (
@@ -10,6 +12,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/plugin"
 	"github.com/hashicorp/packer-plugin-sdk/version"
 
+	"github.com/packer-enrich/packer-plugin-enrich/datasource"
 	"github.com/packer-enrich/packer-plugin-enrich/postprocessor"
 )
 
@@ -24,6 +27,7 @@ var VersionPrerelease = "dev"
 func main() {
 	pps := plugin.NewSet()
 	pps.RegisterPostProcessor(plugin.DEFAULT_NAME, new(postprocessor.PostProcessor))
+	pps.RegisterDatasource(plugin.DEFAULT_NAME, new(datasource.Datasource))
 	pps.SetVersion(version.NewPluginVersion(Version, VersionPrerelease, ""))
 	if err := pps.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, err.Error())
