@@ -103,9 +103,9 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 		return nil, err
 	}
 
-	if sym.err == nil {
-		f.Branch = strings.TrimPrefix(sym.text(), "refs/heads/")
-	} else {
+	if b, ok := strings.CutPrefix(sym.text(), "refs/heads/"); sym.err == nil && ok {
+		f.Branch = b
+	} else if sym.err != nil {
 		f.rebasing = rebasingBranch(at.gitDir)
 	}
 	// HEAD's commit

@@ -90,7 +90,7 @@ type Facts struct {
 	// Tags are the tags pointing at HEAD, lightweight and annotated, newest
 	// version first.
 	Tags []string
-	// Describe is like `git describe --tags --always`, shallow-safe.
+	// Describe is what `git describe --tags --always` prints.
 	Describe string
 	// Dirty tells whether the work tree has changes per Options.Dirty; nil
 	// when unknown or DirtyOff.
