@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseDirtyMode(t *testing.T) {
@@ -102,5 +103,28 @@ func TestDirtyWhenHeadUnreadable(t *testing.T) {
 				t.Errorf("dirty = %s, git status says %v", fmtBool(f.Dirty), want)
 			}
 		})
+	}
+}
+
+// TestCollectStopsWithContext: cancelling the context stops the git
+// commands under way (here a status waiting on a slow clean filter).
+func TestCollectStopsWithContext(t *testing.T) {
+	r := newRepo(t).basic()
+	r.git("config", "filter.slow.clean", "sleep 10; cat")
+	r.write(".gitattributes", "*.dat filter=slow\n")
+	r.write("big.dat", "x\n")
+	r.git("-c", "filter.slow.clean=cat", "add", ".")
+	r.git("-c", "filter.slow.clean=cat", "commit", "-q", "-m", "slow filter")
+	future := time.Now().Add(time.Hour)
+	must(t, os.Chtimes(filepath.Join(r.dir, "big.dat"), future, future))
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	f, err := Collect(ctx, r.dir, Options{LookupEnv: noEnv})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Collect = %+v, %v; want the context's error", f, err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Collect returned %s after the context ended", d)
 	}
 }

@@ -81,7 +81,7 @@ func (r *runner) run(ctx context.Context, args ...string) ([]byte, error) {
 func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, args ...string) error {
 	full := append([]string{"--no-optional-locks", "-C", r.dir}, args...)
 	cmd := exec.CommandContext(ctx, r.bin, full...) //nolint:gosec // fixed git subcommands; paths as arguments only
-	cmd.Env, cmd.WaitDelay = r.env, 5*time.Second
+	cmd.Env, cmd.WaitDelay = r.env, time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
