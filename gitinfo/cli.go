@@ -128,7 +128,7 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 			f.unknown(FactCommitTime, "git log printed commit time %q", fields[2])
 		}
 		if refs.err != nil {
-			f.unknownAll([]string{FactTags, FactBranch}, "%v", refs.err)
+			f.unknown(FactTags, "%v", refs.err)
 		}
 		for _, ref := range strings.Fields(string(refs.out)) {
 			if t, ok := strings.CutPrefix(ref, "refs/tags/"); ok {

@@ -24,11 +24,12 @@ import (
 var locationVars = strings.Fields(`GIT_DIR GIT_WORK_TREE GIT_COMMON_DIR GIT_INDEX_FILE
 	GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_IMPLICIT_WORK_TREE GIT_GRAFT_FILE
 	GIT_SHALLOW_FILE GIT_NO_REPLACE_OBJECTS GIT_REPLACE_REF_BASE GIT_PREFIX GIT_NAMESPACE GIT_CONFIG
-	LC_ALL GIT_TERMINAL_PROMPT GIT_OPTIONAL_LOCKS`)
+	LC_ALL GIT_TERMINAL_PROMPT GIT_OPTIONAL_LOCKS GIT_NO_LAZY_FETCH`)
 
 // gitEnv is the environment of every git child: the process's own without
 // the location variables, in the C locale, never prompting, taking no
-// optional locks (the last three are in locationVars to be set once).
+// optional locks, never fetching the objects a partial clone lacks (git
+// 2.44 and later; the last four are in locationVars to be set once).
 func gitEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -37,7 +38,7 @@ func gitEnv() []string {
 			env = append(env, kv)
 		}
 	}
-	return append(env, "LC_ALL=C", "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
+	return append(env, "LC_ALL=C", "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "GIT_NO_LAZY_FETCH=1")
 }
 
 // runner runs the git binary in one directory.
