@@ -40,25 +40,42 @@ type facts struct {
 	RunUUID    string
 	Generated  map[string]interface{}
 	UserLabels map[string]string // rendered
+	Secrets    secrets           // values no label may carry
 }
 
 // builtinValues returns the value of every built-in label that is known,
 // by label name. Unknown facts are left out, never written empty.
 func builtinValues(f facts) map[string]string {
+	c := f
+	if f.CI != nil {
+		// Credentials up to the last '@', even with an unencoded '/' in
+		// the password; the table then strips the rest.
+		ci := *f.CI
+		ci.RunURL = stripUserinfo(ci.RunURL)
+		c.CI = &ci
+	}
 	return labels.Values(labels.Facts{
-		Git: f.Git, CI: f.CI, BuildTime: f.BuildTime, Packer: f.Packer,
-		BuildName: f.BuildName, Builder: f.Builder, RunUUID: f.RunUUID,
+		Git: c.Git, CI: c.CI, BuildTime: c.BuildTime, Packer: c.Packer,
+		BuildName: c.BuildName, Builder: c.Builder, RunUUID: c.RunUUID,
 	})
 }
 
 // buildLabels returns the labels to add to every image: built-in labels,
 // generated data labels and the user's labels, with exclusions, prefix and
-// style applied.
-func (c *Config) buildLabels(f facts) map[string]string {
+// style applied; and a message for every label left out because its value
+// carries one of f.Secrets.
+func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 	values := builtinValues(f)
 	for name := range values {
 		if c.excluded(name, false) {
 			delete(values, name)
+		}
+	}
+	var dropped []string
+	for _, name := range []string{"git_remote", "ci_run_url"} {
+		if v, ok := values[name]; ok && credentialsLeft(v) {
+			delete(values, name)
+			dropped = append(dropped, fmt.Sprintf("enrich: the label %q was left out: its URL still looks like it holds credentials after they were removed (a password with an unencoded '/'?); encode the password, or use a credential helper", c.labelKey(name)))
 		}
 	}
 	for _, key := range c.GeneratedDataLabels {
@@ -70,11 +87,19 @@ func (c *Config) buildLabels(f facts) map[string]string {
 			values[name] = s
 		}
 	}
-	out := c.naming().Apply(values)
+	raw := make(map[string]string, len(values)+len(f.UserLabels))
+	for name, value := range values {
+		raw[c.naming().Key(name)] = value
+	}
 	for k, v := range f.UserLabels {
+		raw[k] = v
+	}
+	dropped = append(dropped, f.Secrets.dropSecrets(raw)...)
+	out := make(map[string]string, len(raw))
+	for k, v := range raw {
 		out[k] = c.labelValue(v)
 	}
-	return out
+	return out, dropped
 }
 
 // stringValue returns v as a label value when it is a string or a number
