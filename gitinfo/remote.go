@@ -77,6 +77,18 @@ func stripOnce(rawURL string) string {
 	}
 	if at := strings.LastIndexByte(head, '@'); at >= 0 {
 		rest = rest[at+1:]
+	} else if strings.Contains(head, ":") {
+		// user:pa/ss@host: a password may hold an unencoded '/', so the
+		// user info runs to the last '@' before any query or fragment. A
+		// host:port followed by a path with an '@' loses its host here,
+		// which is safer than keeping part of a password.
+		if at := strings.IndexByte(rest, '@'); at >= 0 {
+			end := len(rest)
+			if q := strings.IndexAny(rest[at:], "?#"); q >= 0 {
+				end = at + q
+			}
+			rest = rest[strings.LastIndexByte(rest[:end], '@')+1:]
+		}
 	}
 	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {

@@ -28,6 +28,10 @@ func TestStripCredentials(t *testing.T) {
 		{"https://user:pa?ss@host/x.git", "https://host/x.git"},
 		{"https://user:pa#ss@host/x.git", "https://host/x.git"},
 		{"https://host/x?ref=a@b", "https://host/x"},
+		{"https://user:pa/ss@host/x.git", "https://host/x.git"},
+		{"https://user:p/a@s/s@host/x.git", "https://host/x.git"},
+		{"https://user:pa/ss@host", "https://host"},
+		{"https://host:8443/x.git", "https://host:8443/x.git"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
