@@ -46,17 +46,9 @@ type facts struct {
 // builtinValues returns the value of every built-in label that is known,
 // by label name. Unknown facts are left out, never written empty.
 func builtinValues(f facts) map[string]string {
-	c := f
-	if f.CI != nil {
-		// Credentials up to the last '@', even with an unencoded '/' in
-		// the password; the table then strips the rest.
-		ci := *f.CI
-		ci.RunURL = stripUserinfo(ci.RunURL)
-		c.CI = &ci
-	}
 	return labels.Values(labels.Facts{
-		Git: c.Git, CI: c.CI, BuildTime: c.BuildTime, Packer: c.Packer,
-		BuildName: c.BuildName, Builder: c.Builder, RunUUID: c.RunUUID,
+		Git: f.Git, CI: f.CI, BuildTime: f.BuildTime, Packer: f.Packer,
+		BuildName: f.BuildName, Builder: f.Builder, RunUUID: f.RunUUID,
 	})
 }
 
@@ -69,13 +61,6 @@ func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 	for name := range values {
 		if c.excluded(name, false) {
 			delete(values, name)
-		}
-	}
-	var dropped []string
-	for _, name := range []string{"git_remote", "ci_run_url"} {
-		if v, ok := values[name]; ok && credentialsLeft(v) {
-			delete(values, name)
-			dropped = append(dropped, fmt.Sprintf("enrich: the label %q was left out: its URL still looks like it holds credentials after they were removed (a password with an unencoded '/'?); encode the password, or use a credential helper", c.labelKey(name)))
 		}
 	}
 	for _, key := range c.GeneratedDataLabels {
@@ -94,7 +79,7 @@ func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 	for k, v := range f.UserLabels {
 		raw[k] = v
 	}
-	dropped = append(dropped, f.Secrets.dropSecrets(raw)...)
+	dropped := f.Secrets.dropSecrets(raw)
 	out := make(map[string]string, len(raw))
 	for k, v := range raw {
 		out[k] = c.labelValue(v)
