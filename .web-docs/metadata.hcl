@@ -4,7 +4,7 @@ integration {
   name        = "Enrich"
   description = "Labels the images your builds publish to HCP Packer with git, build and CI facts."
   identifier  = "packer/packer-enrich/enrich"
-  flags       = []
+  flags       = ["hcp-ready"]
   docs {
     process_docs    = true
     readme_location = "./README.md"

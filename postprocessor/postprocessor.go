@@ -113,7 +113,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 			return source, keep, forceKeep, fmt.Errorf("enrich: output: %w", err)
 		}
 		if replaced != nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
-			ui.Error(fmt.Sprintf("enrich: output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
+			ui.Error(fmt.Sprintf("output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
 				"give the builds different names (a source used in two build blocks has one name)", entry.Key(), c.OutputPath))
 		}
 	}
@@ -128,7 +128,7 @@ func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState i
 	c := &p.config
 	images, err := decodeImages(imageState)
 	if err != nil {
-		ui.Error(fmt.Sprintf("enrich: %s; the images are passed on without labels", err))
+		ui.Error(fmt.Sprintf("%s; the images are passed on without labels", err))
 		art.rawImages = imageState
 		return nil
 	}
@@ -142,7 +142,7 @@ func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState i
 		img := &images[i]
 		if err := img.Validate(); err != nil {
 			completeImage(img, art)
-			ui.Say(fmt.Sprintf("enrich: the builder's image %d was incomplete (%s); completed from the artifact as %s", i, err, img))
+			ui.Say(fmt.Sprintf("the builder's image %d was incomplete (%s); completed from the artifact as %s", i, err, img))
 		}
 		for _, k := range mergeLabels(img, art.labels, c.OnConflict) {
 			conflicts = append(conflicts, fmt.Sprintf("%s on image %s", k, img.ImageID))
@@ -225,7 +225,7 @@ func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo
 	case c.GitRequired:
 		return nil, nil, fmt.Errorf("enrich: git_required is set, but the git facts of %s could not be read: %w", path, err)
 	default:
-		ui.Say(fmt.Sprintf("enrich: no git labels: %s (set git_path to the repository, or git_required = true to fail instead)", err))
+		ui.Say(fmt.Sprintf("no git labels: %s (set git_path to the repository, or git_required = true to fail instead)", err))
 		return nil, gitinfo.DetectCI(p.env()), nil
 	}
 }
@@ -240,7 +240,7 @@ func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) ([]image.
 		if c.OutputPath != "" {
 			where = "they are written to " + c.OutputPath
 		}
-		ui.Say(fmt.Sprintf("enrich: the %s artifact publishes no HCP Packer image, so no image gets labels (%s). "+
+		ui.Say(fmt.Sprintf("the %s artifact publishes no HCP Packer image, so no image gets labels (%s). "+
 			"Set fallback_image = true to make an image from the artifact.", art.builderID, where))
 		return nil, nil
 	}
@@ -275,9 +275,9 @@ func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
 	}
 	switch len(art.images) {
 	case 0:
-		ui.Say(fmt.Sprintf("enrich: %d labels made, no HCP Packer image to add them to", len(art.labels)))
+		ui.Say(fmt.Sprintf("%d labels made, no HCP Packer image to add them to", len(art.labels)))
 	default:
-		ui.Say(fmt.Sprintf("enrich: %d labels added to %d image(s): %s", len(art.labels), len(art.images), strings.Join(names, "; ")))
+		ui.Say(fmt.Sprintf("%d labels added to %d image(s): %s", len(art.labels), len(art.images), strings.Join(names, "; ")))
 	}
 	for _, k := range slices.Sorted(maps.Keys(art.labels)) {
 		log.Printf("[DEBUG] enrich: label %s = %q", k, art.labels[k])
