@@ -325,6 +325,7 @@ func checkInstalled(t *testing.T, r hostRelease, plugins string, want []byte) st
 func checkServed(t *testing.T, gh *githubStandIn, r hostRelease) {
 	t.Helper()
 	requests, _ := gh.served()
+	t.Logf("the loopback GitHub served: %q", requests)
 	for _, want := range []string{
 		hostAPI + "/repos/" + releaseRepo + "/git/matching-refs/tags",
 		hostGitHub + "/" + releaseRepo + "/releases/download/" + r.tag + "/" + r.sums,
