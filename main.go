@@ -1,6 +1,8 @@
-// Command packer-plugin-enrich is a Packer plugin whose post-processor,
-// enrich, adds git, build and CI facts as labels to the image metadata a
-// builder publishes to HCP Packer.
+// Command packer-plugin-enrich is a Packer plugin with two components of the
+// one name enrich: a post-processor that adds git, build and CI facts as
+// labels to the image metadata a builder publishes to HCP Packer, and a data
+// source that gives HCL2 templates the git and CI facts and labels before any
+// build runs.
 package main
 
 import (
@@ -9,6 +11,7 @@ import (
 
 	"github.com/hashicorp/packer-plugin-sdk/plugin"
 
+	"github.com/packer-enrich/packer-plugin-enrich/datasource"
 	"github.com/packer-enrich/packer-plugin-enrich/postprocessor"
 	"github.com/packer-enrich/packer-plugin-enrich/version"
 )
@@ -16,6 +19,7 @@ import (
 func main() {
 	pps := plugin.NewSet()
 	pps.RegisterPostProcessor(plugin.DEFAULT_NAME, new(postprocessor.PostProcessor))
+	pps.RegisterDatasource(plugin.DEFAULT_NAME, new(datasource.Datasource))
 	pps.SetVersion(version.PluginVersion)
 	if err := pps.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, err.Error())

@@ -6,7 +6,6 @@ package postprocessor
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -19,6 +18,8 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
 // Config is the configuration of the enrich post-processor. Every option is
@@ -107,20 +108,16 @@ type Config struct {
 
 // Label styles, conflict policies and their valid values.
 const (
-	styleSnake = "snake"
-	styleOCI   = "oci"
-	styleGCE   = "gce"
+	styleSnake = string(labels.Snake)
+	styleOCI   = string(labels.OCI)
+	styleGCE   = string(labels.GCE)
 
 	conflictOverride = "override"
 	conflictKeep     = "keep"
 	conflictError    = "error"
 )
 
-var (
-	validStyles    = []string{styleSnake, styleOCI, styleGCE}
-	validConflicts = []string{conflictOverride, conflictKeep, conflictError}
-	validDirty     = []string{string(gitinfo.DirtyAll), string(gitinfo.DirtyTracked), string(gitinfo.DirtyOff)}
-)
+var validConflicts = []string{conflictOverride, conflictKeep, conflictError}
 
 // prepare decodes raws into c and checks every option, returning all the
 // problems at once. Label values are templates rendered later, in
@@ -144,8 +141,8 @@ func (c *Config) prepare(raws ...interface{}) error {
 	if c.LabelStyle == "" {
 		c.LabelStyle = styleSnake
 	}
-	if !slices.Contains(validStyles, c.LabelStyle) {
-		add(fmt.Errorf("label_style: unknown style %q; valid styles are %s", c.LabelStyle, quoteList(validStyles)))
+	if err := labels.CheckStyle(c.LabelStyle); err != nil {
+		add(err)
 	}
 	if c.OnConflict == "" {
 		c.OnConflict = conflictOverride
@@ -156,19 +153,19 @@ func (c *Config) prepare(raws ...interface{}) error {
 	if c.DirtyCheck == "" {
 		c.DirtyCheck = string(gitinfo.DirtyAll)
 	}
-	if _, err := gitinfo.ParseDirtyMode(c.DirtyCheck); err != nil {
-		add(fmt.Errorf("dirty_check: unknown mode %q; valid modes are %s", c.DirtyCheck, quoteList(validDirty)))
+	if err := gitopts.CheckDirtyCheck(c.DirtyCheck); err != nil {
+		add(err)
 	}
-	if c.LabelPrefix != "" && !validPrefix(c.LabelPrefix) {
-		add(fmt.Errorf("label_prefix: %q has characters a label name cannot hold; use letters, digits, '_', '-', '.' and '/'", c.LabelPrefix))
+	if err := labels.CheckPrefix(c.LabelPrefix); err != nil {
+		add(err)
 	}
 	if !c.FallbackImage && (c.FallbackProvider != "" || c.FallbackRegion != "") {
 		add(errors.New("fallback_provider and fallback_region apply only with fallback_image = true; set fallback_image or remove them"))
 	}
-	if err := checkPath("git_path", c.GitPath, true); err != nil {
+	if err := gitopts.CheckGitPath(c.GitPath); err != nil {
 		add(err)
 	}
-	if err := checkPath("output", c.OutputPath, false); err != nil {
+	if err := checkOutput(c.OutputPath); err != nil {
 		add(err)
 	}
 	for _, err := range c.checkGeneratedDataLabels() {
@@ -186,25 +183,17 @@ func (c *Config) prepare(raws ...interface{}) error {
 	return nil
 }
 
-// checkPath reports a git_path that does not exist and an output that is a
-// directory. Paths still unknown at validate time (HCL2's "<unknown>") are
-// checked when the build runs.
-func checkPath(option, path string, mustExist bool) error {
-	if path == "" || strings.Contains(path, unknownValue) {
+// checkOutput reports an output that is a directory. Paths still unknown
+// at validate time (HCL2's "<unknown>") are checked when the build runs.
+func checkOutput(path string) error {
+	if path == "" || strings.Contains(path, gitopts.Unknown) {
 		return nil
 	}
-	fi, err := os.Stat(path)
-	switch {
-	case err == nil && !mustExist && fi.IsDir():
-		return fmt.Errorf("%s: %s is a directory; name the JSON file to write, such as %s", option, path, filepath.Join(path, "enriched.json"))
-	case err != nil && mustExist && errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: %s does not exist; name a directory inside the git repository, or leave %s out to use the directory Packer runs in", option, path, option)
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("output: %s is a directory; name the JSON file to write, such as %s", path, filepath.Join(path, "enriched.json"))
 	}
 	return nil
 }
-
-// unknownValue is what HCL2 passes for values not known before the build.
-const unknownValue = "<unknown>"
 
 // checkGeneratedDataLabels refuses empty, duplicate and secret keys.
 func (c *Config) checkGeneratedDataLabels() []error {
@@ -231,17 +220,7 @@ func (c *Config) checkGeneratedDataLabels() []error {
 
 // checkExcludeLabels refuses names that match no label, to catch typos.
 func (c *Config) checkExcludeLabels() []error {
-	var errs []error
-	for i, name := range c.ExcludeLabels {
-		if builtinLabel(name) {
-			continue
-		}
-		if slices.Contains(c.generatedLabelNames(), name) {
-			continue
-		}
-		errs = append(errs, fmt.Errorf("exclude_labels[%d]: %q is not a label this post-processor adds; valid names are %s", i, name, quoteList(builtinLabelNames())))
-	}
-	return errs
+	return labels.CheckExclude(c.ExcludeLabels, c.generatedLabelNames())
 }
 
 // checkLabels checks the user's label names, that they do not collide with
@@ -326,18 +305,6 @@ func (c *Config) addedLabelNames() []string {
 		}
 	}
 	return names
-}
-
-func validPrefix(p string) bool {
-	for _, r := range p {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case r == '_', r == '-', r == '.', r == '/':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // secretMarkers are parts of generated data keys that hold secrets, such as

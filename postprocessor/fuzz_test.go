@@ -135,7 +135,7 @@ func FuzzBuildLabels(f *testing.F) {
 		if _, ok := labels[key]; !ok {
 			t.Fatalf("user label %q missing from %v", key, labels)
 		}
-		commitKey := c.labelKey(labelGitCommit)
+		commitKey := c.labelKey("git_commit")
 		if st != styleGCE && labels[commitKey] != "0123456789abcdef0123456789abcdef01234567" {
 			t.Fatalf("git commit under %q = %q", commitKey, labels[commitKey])
 		}

@@ -2,78 +2,32 @@ package postprocessor
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
-)
-
-// The labels the post-processor adds, by their snake case names.
-const (
-	labelGitCommit      = "git_commit"
-	labelGitCommitShort = "git_commit_short"
-	labelGitBranch      = "git_branch"
-	labelGitTag         = "git_tag"
-	labelGitDescribe    = "git_describe"
-	labelGitDirty       = "git_dirty"
-	labelGitRemote      = "git_remote"
-	labelGitCommitTime  = "git_commit_time"
-	labelBuildTime      = "build_time"
-	labelPackerVersion  = "packer_version"
-	labelBuildName      = "build_name"
-	labelBuilderType    = "builder_type"
-	labelPackerRunUUID  = "packer_run_uuid"
-	labelCIProvider     = "ci_provider"
-	labelCIRunID        = "ci_run_id"
-	labelCIRunURL       = "ci_run_url"
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
 // builtinLabelNames returns the names of the labels the post-processor adds,
-// in the order of the labels reference.
-func builtinLabelNames() []string {
-	return []string{
-		labelGitCommit, labelGitCommitShort, labelGitBranch, labelGitTag,
-		labelGitDescribe, labelGitDirty, labelGitRemote, labelGitCommitTime,
-		labelBuildTime, labelPackerVersion, labelBuildName, labelBuilderType,
-		labelPackerRunUUID, labelCIProvider, labelCIRunID, labelCIRunURL,
-	}
-}
+// in the order of the labels reference: the names of the label table.
+func builtinLabelNames() []string { return labels.Names() }
 
-func builtinLabel(name string) bool { return slices.Contains(builtinLabelNames(), name) }
+func builtinLabel(name string) bool { return labels.Known(name) }
 
-// ociNames are the OCI image annotation names the `oci` style uses.
-var ociNames = map[string]string{
-	labelGitCommit: "org.opencontainers.image.revision",
-	labelGitRemote: "org.opencontainers.image.source",
-	labelBuildTime: "org.opencontainers.image.created",
-	labelGitTag:    "org.opencontainers.image.version",
+// naming is how the options spell label names and values.
+func (c *Config) naming() labels.Naming {
+	return labels.Naming{Style: labels.Style(c.LabelStyle), Prefix: c.LabelPrefix}
 }
 
 // labelKey returns the key under which the label called name is written,
 // after the style and the prefix.
-func (c *Config) labelKey(name string) string {
-	if c.LabelStyle == styleOCI {
-		if oci, ok := ociNames[name]; ok {
-			return oci
-		}
-	}
-	key := c.LabelPrefix + name
-	if c.LabelStyle == styleGCE {
-		key = gceKey(key)
-	}
-	return key
-}
+func (c *Config) labelKey(name string) string { return c.naming().Key(name) }
 
 // labelValue returns value as the style requires.
-func (c *Config) labelValue(value string) string {
-	if c.LabelStyle == styleGCE {
-		return gceValue(value)
-	}
-	return value
-}
+func (c *Config) labelValue(value string) string { return c.naming().Value(value) }
 
 // facts is what the post-processor knows about one build.
 type facts struct {
@@ -91,41 +45,10 @@ type facts struct {
 // builtinValues returns the value of every built-in label that is known,
 // by label name. Unknown facts are left out, never written empty.
 func builtinValues(f facts) map[string]string {
-	v := map[string]string{}
-	set := func(name, value string) {
-		if value != "" {
-			v[name] = value
-		}
-	}
-	if g := f.Git; g != nil {
-		set(labelGitCommit, g.Commit)
-		set(labelGitCommitShort, g.ShortCommit)
-		set(labelGitBranch, g.Branch)
-		if len(g.Tags) > 0 {
-			set(labelGitTag, g.Tags[0])
-		}
-		set(labelGitDescribe, g.Describe)
-		if g.Dirty != nil {
-			set(labelGitDirty, strconv.FormatBool(*g.Dirty))
-		}
-		set(labelGitRemote, g.Remote)
-		if !g.CommitTime.IsZero() {
-			set(labelGitCommitTime, g.CommitTime.UTC().Format(time.RFC3339))
-		}
-	}
-	if !f.BuildTime.IsZero() {
-		set(labelBuildTime, f.BuildTime.UTC().Format(time.RFC3339))
-	}
-	set(labelPackerVersion, f.Packer)
-	set(labelBuildName, f.BuildName)
-	set(labelBuilderType, f.Builder)
-	set(labelPackerRunUUID, f.RunUUID)
-	if ci := f.CI; ci != nil {
-		set(labelCIProvider, ci.Provider)
-		set(labelCIRunID, ci.RunID)
-		set(labelCIRunURL, gitinfo.StripCredentials(ci.RunURL))
-	}
-	return v
+	return labels.Values(labels.Facts{
+		Git: f.Git, CI: f.CI, BuildTime: f.BuildTime, Packer: f.Packer,
+		BuildName: f.BuildName, Builder: f.Builder, RunUUID: f.RunUUID,
+	})
 }
 
 // buildLabels returns the labels to add to every image: built-in labels,
@@ -147,14 +70,11 @@ func (c *Config) buildLabels(f facts) map[string]string {
 			values[name] = s
 		}
 	}
-	labels := make(map[string]string, len(values)+len(f.UserLabels))
-	for name, value := range values {
-		labels[c.labelKey(name)] = c.labelValue(value)
-	}
+	out := c.naming().Apply(values)
 	for k, v := range f.UserLabels {
-		labels[k] = c.labelValue(v)
+		out[k] = c.labelValue(v)
 	}
-	return labels
+	return out
 }
 
 // stringValue returns v as a label value when it is a string or a number
@@ -199,42 +119,6 @@ func snakeCase(s string) string {
 	return b.String()
 }
 
-// gceMax is the longest label name or value Google Compute Engine accepts.
-const gceMax = 63
-
-// gceKey makes a valid GCE label name: lowercase letters, digits, '_' and
-// '-', starting with a letter, at most 63 characters.
-func gceKey(s string) string {
-	k := gceValue(s)
-	if k == "" || k[0] < 'a' || k[0] > 'z' {
-		k = "l" + k
-		if len(k) > gceMax {
-			k = k[:gceMax]
-		}
-	}
-	return k
-}
-
-// gceValue makes a valid GCE label value: lowercase letters, digits, '_'
-// and '-', at most 63 characters. Other characters become '_', so a time
-// 2024-05-01T10:00:00Z becomes 2024-05-01t10_00_00z.
-func gceValue(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-		if b.Len() >= gceMax {
-			break
-		}
-	}
-	return b.String()
-}
-
-// gceName reports whether s already is a valid GCE label name.
-func gceName(s string) bool {
-	return s != "" && gceKey(s) == s
-}
+func gceKey(s string) string   { return labels.GCEKey(s) }
+func gceValue(s string) string { return labels.GCEValue(s) }
+func gceName(s string) bool    { return labels.GCEName(s) }

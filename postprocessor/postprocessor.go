@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
 )
 
 // PostProcessor is the enrich post-processor.
@@ -201,33 +202,23 @@ func refuseSecrets(labels map[string]string, generated map[string]interface{}) e
 // it warns, or fails when git_required is set.
 func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo.Facts, *gitinfo.CI, error) {
 	c := &p.config
-	path := c.GitPath
-	if path == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return nil, nil, fmt.Errorf("enrich: git_path: finding the working directory: %w", err)
-		}
-		path = wd
-	}
-	mode, err := gitinfo.ParseDirtyMode(c.DirtyCheck)
-	if err != nil {
-		return nil, nil, fmt.Errorf("enrich: dirty_check: %w", err)
-	}
-	g, err := gitinfo.Collect(ctx, path, gitinfo.Options{Dirty: mode, LookupEnv: p.env()})
+	g, ci, note, err := gitopts.Collect(ctx, gitopts.Options{
+		Path: c.GitPath, Required: c.GitRequired, DirtyCheck: c.DirtyCheck, LookupEnv: p.env(),
+	})
 	switch {
-	case err == nil:
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return nil, nil, err
+	case err != nil:
+		return nil, nil, fmt.Errorf("enrich: %w", err)
+	case note != "":
+		ui.Say(note)
+	}
+	if g != nil {
 		for fact, reason := range g.Unknown {
 			log.Printf("[DEBUG] enrich: git fact %s is unknown: %s", fact, reason)
 		}
-		return g, g.CI, nil
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return nil, nil, err
-	case c.GitRequired:
-		return nil, nil, fmt.Errorf("enrich: git_required is set, but the git facts of %s could not be read: %w", path, err)
-	default:
-		ui.Say(fmt.Sprintf("no git labels: %s (set git_path to the repository, or git_required = true to fail instead)", err))
-		return nil, gitinfo.DetectCI(p.env()), nil
 	}
+	return g, ci, nil
 }
 
 // fallbackImages makes an image from the artifact when the source publishes

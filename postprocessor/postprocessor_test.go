@@ -55,6 +55,7 @@ func TestPostProcessGitAndBuildLabels(t *testing.T) {
 		"git_tag":          "v1.2.0",
 		"git_describe":     r.git("describe", "--tags", "--always"),
 		"git_dirty":        "false",
+		"git_tree":         r.git("rev-parse", "HEAD:"),
 		"git_remote":       "https://git.example.com/acme/images.git",
 		"git_commit_time":  "2026-01-02T03:04:05Z",
 		"build_time":       "2026-11-21T10:30:00Z",
@@ -87,7 +88,7 @@ func TestPostProcessGitAndBuildLabels(t *testing.T) {
 			}
 		}
 	}
-	if !strings.HasPrefix(ui, "13 labels added to 2 image(s)") || strings.Contains(ui, "s3cr3t") {
+	if !strings.HasPrefix(ui, "14 labels added to 2 image(s)") || strings.Contains(ui, "s3cr3t") {
 		t.Errorf("UI says %q; want one line with the counts and no secret", ui)
 	}
 	// Packer prints "(enrich)" before every line of the post-processor: a

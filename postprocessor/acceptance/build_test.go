@@ -162,6 +162,10 @@ func TestAccJSONLabels(t *testing.T) {
 			if tc.dirty == "" {
 				delete(want, "git_dirty")
 			}
+			if tc.dirty == "false" {
+				// Clean for this dirty check: the root's tree is known.
+				want["git_tree"] = r.git("rev-parse", "HEAD:")
+			}
 			if tc.build == "all" {
 				want["artifact"] = "Null"
 			}
@@ -480,14 +484,14 @@ func TestAccCI(t *testing.T) {
 				"GITHUB_REF_NAME": "42/merge", "GITHUB_REF_TYPE": "branch", "GITHUB_HEAD_REF": "feature/labels",
 				"GITHUB_BASE_REF": "main", "GITHUB_RUN_ATTEMPT": "1"}),
 			want: map[string]string{"git_branch": "feature/labels", "ci_provider": "github-actions",
-				"ci_run_id": "987654321", "ci_run_url": runURL},
+				"ci_run_id": "987654321", "ci_run_url": runURL, "ci_pull_request": "42"},
 		},
 		{
 			name: "pull request rerun",
 			env: with(map[string]string{"GITHUB_EVENT_NAME": "pull_request", "GITHUB_REF": "refs/pull/42/merge",
 				"GITHUB_HEAD_REF": "feature/labels", "GITHUB_RUN_ATTEMPT": "3"}),
 			want: map[string]string{"git_branch": "feature/labels", "ci_provider": "github-actions",
-				"ci_run_id": "987654321", "ci_run_url": runURL + "/attempts/3"},
+				"ci_run_id": "987654321", "ci_run_url": runURL + "/attempts/3", "ci_pull_request": "42"},
 		},
 		{
 			name: "push to a branch",

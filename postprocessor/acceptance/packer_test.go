@@ -201,7 +201,8 @@ func (r *repo) commit(msg string) string {
 }
 
 // gitLabels is what git itself says about HEAD, as the enrich labels that
-// hold it: the suite's oracle. remote is the expected git_remote.
+// hold it: the suite's oracle. remote is the expected git_remote. git_tree
+// is the tree of the repository's root, the templates' directory.
 func (r *repo) gitLabels(remote string) map[string]string {
 	r.t.Helper()
 	l := map[string]string{
@@ -223,6 +224,9 @@ func (r *repo) gitLabels(remote string) map[string]string {
 	}
 	if remote != "" {
 		l["git_remote"] = remote
+	}
+	if l["git_dirty"] == "false" {
+		l["git_tree"] = r.git("rev-parse", "HEAD:")
 	}
 	return l
 }
