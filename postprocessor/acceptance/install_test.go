@@ -162,7 +162,7 @@ func TestAccReleaseFiles(t *testing.T) {
 // files: `packer init` of a template whose required_plugins asks for
 // ">= {version}", and `packer plugins install`, each into a fresh plugin
 // directory. Then `packer plugins installed` lists the plugin and a build
-// runs with it.
+// runs with it (its data source and its post-processor).
 func TestAccReleaseInstall(t *testing.T) {
 	r := findHostRelease(t)
 	gh := newGitHubStandIn(t, r.dir, r.tag)
@@ -193,8 +193,12 @@ func TestAccReleaseInstall(t *testing.T) {
 			t.Errorf("the build does not say once who added how many labels:\n%s", build)
 		}
 		out := readOutput(t, filepath.Join(repo.dir, "out", "enriched.json"))
-		if got, want := out["null.release"].Labels["git_commit"], repo.git("rev-parse", "HEAD"); got != want {
-			t.Errorf("the build's git_commit label is %q, want HEAD %q; output: %+v", got, want, out)
+		labels := out["null.release"].Labels
+		if got, want := labels["git_commit"], repo.git("rev-parse", "HEAD"); got != want {
+			t.Errorf("the post-processor's git_commit label is %q, want HEAD %q; output: %+v", got, want, out)
+		}
+		if got, want := labels["from_data_source"], repo.git("rev-parse", "--short", "HEAD"); got != want {
+			t.Errorf("the data source's commit_short is %q, want %q; output: %+v", got, want, out)
 		}
 	})
 
@@ -276,7 +280,8 @@ func installEnv(gh *githubStandIn, plugins string) map[string]string {
 }
 
 // installTemplate is a template that requires the plugin at constraint and
-// builds with it, writing its output file to out/enriched.json.
+// uses both its components: the data source's commit_short becomes a label
+// of the post-processor, which writes its output file to out/enriched.json.
 func installTemplate(constraint string) string {
 	return fmt.Sprintf(`packer {
   required_plugins {
@@ -287,6 +292,8 @@ func installTemplate(constraint string) string {
   }
 }
 
+data "enrich" "git" {}
+
 source "null" "release" {
   communicator = "none"
 }
@@ -295,6 +302,7 @@ build {
   sources = ["source.null.release"]
 
   post-processor "enrich" {
+    labels = { from_data_source = data.enrich.git.commit_short }
     output = "out/enriched.json"
   }
 }
