@@ -13,6 +13,10 @@
 # and the "Type: `name`" line go; links to plugin pages on the old Packer site
 # (/packer/plugins/...) are rewritten to the integration's pages.
 #
+# Every compiled component must have its `component` entry (type and slug) in
+# <web-docs>/metadata.hcl, and every entry its page: the script fails when
+# they differ.
+#
 # Usage: compile-to-webdocs.sh <rendered docs dir> <web-docs dir> <organization>
 set -euo pipefail
 
@@ -75,3 +79,18 @@ find "$docs" -mindepth 2 -type f -name '*.mdx' ! -name index.mdx | LC_ALL=C sort
     strip_header "$file" | rewrite_links > "$webdocs/components/$type/$name/README.md"
     echo "compile-to-webdocs: $rel -> components/$type/$name/README.md"
   done
+
+# The components metadata.hcl declares, as "type/slug" lines, and the ones
+# compiled.
+declared=$(awk '
+  /^[[:space:]]*component[[:space:]]*\{/ { in_c = 1; type = ""; slug = ""; next }
+  in_c && /^[[:space:]]*type[[:space:]]*=/ { v = $0; sub(/^[^"]*"/, "", v); sub(/".*$/, "", v); type = v }
+  in_c && /^[[:space:]]*slug[[:space:]]*=/ { v = $0; sub(/^[^"]*"/, "", v); sub(/".*$/, "", v); slug = v }
+  in_c && /^[[:space:]]*\}/ { print type "/" slug; in_c = 0 }
+' "$webdocs/metadata.hcl" | LC_ALL=C sort)
+compiled=$(cd "$webdocs/components" 2>/dev/null && find . -mindepth 3 -maxdepth 3 -name README.md | sed 's|^\./||; s|/README\.md$||' | LC_ALL=C sort)
+if [[ "$declared" != "$compiled" ]]; then
+  echo "compile-to-webdocs: the components of $webdocs/metadata.hcl differ from the pages compiled:" >&2
+  diff <(echo "$declared") <(echo "$compiled") | sed -n 's/^< /  declared, no page: /p; s/^> /  page, not declared: /p' >&2
+  exit 1
+fi
