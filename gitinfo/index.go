@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -261,7 +262,8 @@ func offsetVarint(b []byte) (int, int, bool) {
 	v := int(c & 0x7f)
 	i := 1
 	for c&0x80 != 0 {
-		if i >= len(b) || v > 1<<40 {
+		// At most 1 TiB, and never past what int holds on 32-bit platforms.
+		if i >= len(b) || int64(v) > 1<<40 || v > math.MaxInt>>8 {
 			return 0, 0, false
 		}
 		c = b[i]

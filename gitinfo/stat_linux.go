@@ -9,13 +9,17 @@ import (
 )
 
 func toFileStat(st *unix.Stat_t) fileStat {
+	// Unix gives int64 times on every platform (32-bit ones have int32
+	// fields).
+	mtimeSec, mtimeNsec := st.Mtim.Unix()
+	ctimeSec, ctimeNsec := st.Ctim.Unix()
 	return fileStat{
 		mode:      st.Mode,
 		size:      st.Size,
-		mtimeSec:  st.Mtim.Sec,
-		mtimeNsec: st.Mtim.Nsec,
-		ctimeSec:  st.Ctim.Sec,
-		ctimeNsec: st.Ctim.Nsec,
+		mtimeSec:  mtimeSec,
+		mtimeNsec: mtimeNsec,
+		ctimeSec:  ctimeSec,
+		ctimeNsec: ctimeNsec,
 		ino:       st.Ino,
 		uid:       st.Uid,
 		gid:       st.Gid,
