@@ -105,7 +105,7 @@ func writeOutput(ctx context.Context, path string, entry OutputBuild) (*OutputBu
 		return nil, fmt.Errorf("creating the directory of %s: %w", path, err)
 	}
 	lock := filelock.New(path + ".lock")
-	locked, err := lock.TryLockContext(ctx, lockRetry)
+	locked, err := lockContext(ctx, lock, lockRetry)
 	if err != nil {
 		return nil, fmt.Errorf("locking %s: %w", path+".lock", err)
 	}
