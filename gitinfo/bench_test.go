@@ -1,286 +1,267 @@
 package gitinfo
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// benchVersion keys the cached benchmark repository; bump it when the
-// generator changes.
+// The benchmark repository: 41,000 files, 20,000 commits, 3,000 annotated
+// tags in packed-refs (one on every sixth commit up to commit 18,000, so
+// describe walks 2,000 commits). benchVersion keys the cache; bump it when
+// the generator changes.
 const (
-	benchVersion = "v1"
+	benchVersion = "v2"
 	benchDirs    = 40
 	benchSubdirs = 25
 	benchFiles   = 41 // 40*25*41 = 41,000 files
+	benchCommits = 20000
+	benchTags    = 3000
 )
+
+// benchVariants are the shapes measured: with and without a commit-graph,
+// refreshed (the index has settled stat data) and as a fresh clone (every
+// entry racily clean, as in a CI checkout, so status hashes the files).
+var benchVariants = []string{"refreshed", "refreshed-commit-graph", "fresh-clone", "fresh-clone-commit-graph"}
 
 var (
-	benchOnce sync.Once
-	benchRepo string
-	benchErr  error
+	benchOnce  sync.Once
+	benchDir   string
+	benchSetup error
 )
 
-// largeRepo returns a repository with 41,000 committed files, generated on
-// first use with git fast-import and cached under os.TempDir().
-func largeRepo(b *testing.B) string {
+// benchRepos returns the directory holding one repository per variant,
+// generated on first use with git fast-import and cached under
+// os.TempDir() for later runs.
+func benchRepos(b *testing.B) string {
 	b.Helper()
 	needGit(b)
 	benchOnce.Do(func() {
-		dir := filepath.Join(os.TempDir(), "gitinfo-bench-"+benchVersion)
-		if _, err := os.Stat(filepath.Join(dir, ".ready")); err == nil {
-			benchRepo = dir
+		benchDir = filepath.Join(os.TempDir(), "gitinfo-bench-"+benchVersion)
+		if _, err := os.Stat(filepath.Join(benchDir, ".ready")); err == nil {
 			return
 		}
-		_ = os.RemoveAll(dir)
-		benchErr = generateLargeRepo(b, dir)
-		if benchErr == nil {
-			benchErr = os.WriteFile(filepath.Join(dir, ".ready"), nil, 0o600)
+		_ = os.RemoveAll(benchDir)
+		start := time.Now()
+		benchSetup = generateBenchRepos(b, benchDir)
+		if benchSetup == nil {
+			benchSetup = os.WriteFile(filepath.Join(benchDir, ".ready"), nil, 0o600)
 		}
-		benchRepo = dir
+		b.Logf("generated the benchmark repositories in %s", time.Since(start).Round(time.Second))
 	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
+	if benchSetup != nil {
+		b.Fatal(benchSetup)
 	}
-	// .ready lives in the work tree: keep it ignored so the repo is clean
-	return benchRepo
+	return benchDir
 }
 
-func generateLargeRepo(b *testing.B, dir string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+func generateBenchRepos(b *testing.B, dir string) error {
+	base := filepath.Join(dir, "refreshed")
+	if err := os.MkdirAll(base, 0o750); err != nil {
 		return err
 	}
-	r := &gitRepo{t: b, dir: dir}
+	r := &gitRepo{t: b, dir: base}
 	r.git("init", "-q", "-b", "main")
-	r.git("remote", "add", "origin", "https://ci-bot:glpat-secret@gitlab.example.com/big/repo.git")
-	var sb strings.Builder
-	sb.WriteString("commit refs/heads/main\nauthor Ada Author <ada@example.com> 1700000000 +0000\ncommitter Cy Committer <cy@example.com> 1700000000 +0000\ndata 5\nbulk\n")
-	ignore := "/.ready\n*.o\nbuild/\n"
-	fmt.Fprintf(&sb, "M 100644 inline .gitignore\ndata %d\n%s\n", len(ignore), ignore)
-	for d := 0; d < benchDirs; d++ {
-		for s := 0; s < benchSubdirs; s++ {
-			for f := 0; f < benchFiles; f++ {
-				content := fmt.Sprintf("package p%d_%d\n\n// file %d of a generated benchmark tree.\nvar X%d = %d\n", d, s, f, f, d*s*f)
-				fmt.Fprintf(&sb, "M 100644 inline module%02d/pkg%02d/file%03d.go\ndata %d\n%s\n", d, s, f, len(content), content)
-			}
-		}
-	}
-	sb.WriteString("reset refs/tags/v1.0.0\nfrom refs/heads/main\n\n")
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(writeBenchHistory(pw)) }()
 	cmd := r.cmd("fast-import", "--quiet")
-	cmd.Stdin = strings.NewReader(sb.String())
+	cmd.Stdin = pr
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("fast-import: %w: %s", err, out)
 	}
-	for i := 0; i < 3; i++ {
-		cmd := r.cmd("commit", "-q", "--allow-empty", "-m", "after "+strconv.Itoa(i))
-		if i == 0 {
-			cmd = r.cmd("reset", "-q", "--hard", "main")
+	r.git("pack-refs", "--all")
+	r.git("reset", "-q", "--hard", "main")
+	clone := func(from, name string, graph bool) *gitRepo {
+		c := &gitRepo{t: b, dir: filepath.Join(dir, name)}
+		r.gitIn(dir, "clone", "-q", from, c.dir)
+		if graph {
+			c.git("commit-graph", "write", "--reachable")
 		}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("%v: %w: %s", cmd.Args, err, out)
-		}
+		return c
 	}
-	r.git("tag", "-a", "-m", "release", "v1.1.0")
-	r.git("commit", "-q", "--allow-empty", "-m", "head")
-	// settle racily-clean entries like a checkout that is some seconds old
+	g := clone(base, "refreshed-commit-graph", true)
+	clone(base, "fresh-clone", false)
+	clone(g.dir, "fresh-clone-commit-graph", true)
+	// settle the stat data of the refreshed ones, as a work tree some
+	// seconds old that git has looked at
 	time.Sleep(1100 * time.Millisecond)
-	r.git("update-index", "--refresh")
+	for _, v := range benchVariants {
+		c := &gitRepo{t: b, dir: filepath.Join(dir, v)}
+		verb := "set-url"
+		if v == "refreshed" {
+			verb = "add" // the clones' origin is where they came from
+		}
+		c.git("remote", verb, "origin", "https://ci-bot:glpat-secret@gitlab.example.com/big/repo.git")
+		if strings.HasPrefix(v, "refreshed") {
+			c.git("update-index", "-q", "--refresh")
+		}
+	}
 	return nil
 }
 
-// timeIt returns the median duration of n runs of fn.
-func timeIt(b *testing.B, n int, fn func() error) time.Duration {
-	b.Helper()
-	ds := make([]time.Duration, 0, n)
-	for i := 0; i < n; i++ {
-		start := time.Now()
-		if err := fn(); err != nil {
-			b.Fatal(err)
-		}
-		ds = append(ds, time.Since(start))
+// writeBenchHistory writes the fast-import stream of the benchmark
+// history.
+func writeBenchHistory(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	path := func(n int) string {
+		n %= benchDirs * benchSubdirs * benchFiles
+		return fmt.Sprintf("module%02d/pkg%02d/file%03d.go", n/(benchSubdirs*benchFiles), n/benchFiles%benchSubdirs, n%benchFiles)
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds[n/2]
+	data := func(s string) { fmt.Fprintf(bw, "data %d\n%s\n", len(s), s) }
+	tags := 0
+	for i := 1; i <= benchCommits; i++ {
+		ts := 1600000000 + i*600
+		fmt.Fprintf(bw, "commit refs/heads/main\nmark :%d\n", i)
+		fmt.Fprintf(bw, "author Ada Author <ada@example.com> %d +0000\ncommitter Cy Committer <cy@example.com> %d +0000\n", ts, ts)
+		data("change " + strconv.Itoa(i))
+		if i == 1 {
+			bw.WriteString("M 100644 inline .gitignore\n")
+			data("*.o\nbuild/\n")
+			for n := range benchDirs * benchSubdirs * benchFiles {
+				bw.WriteString("M 100644 inline " + path(n) + "\n")
+				data(fmt.Sprintf("package p\n\n// file %d of a generated benchmark tree.\nvar X = %d\n", n, n))
+			}
+		} else {
+			bw.WriteString("M 100644 inline " + path(i*7919) + "\n")
+			data(fmt.Sprintf("package p\n\n// changed by commit %d.\nvar X = %d\n", i, i))
+		}
+		if i%6 == 0 && tags < benchTags {
+			tags++
+			fmt.Fprintf(bw, "tag v1.%d.0\nfrom :%d\ntagger Ada Author <ada@example.com> %d +0000\n", tags, i, ts)
+			data("release " + strconv.Itoa(tags))
+		}
+	}
+	return bw.Flush()
 }
 
-func gitCLI(dir string, args ...string) (string, error) {
-	cmd := exec.Command(gitBin, append([]string{"--no-optional-locks", "-C", dir}, args...)...) //nolint:gosec // benchmark comparator
-	out, err := cmd.Output()
-	return string(out), err
-}
-
-// gitCLIFacts gathers the same facts as Collect with the git CLI.
-func gitCLIFacts(dir string) error {
+// sequentialCLI runs the git commands Collect runs, one after another.
+func sequentialCLI(ctx context.Context, dir string) error {
+	r := &runner{bin: gitBin, dir: dir, env: gitEnv()}
+	at, err := discoverCLI(ctx, r)
+	if err != nil {
+		return err
+	}
 	for _, args := range [][]string{
-		{"log", "-1", "--format=%H%n%h%n%ct%n%an"},
-		{"symbolic-ref", "-q", "--short", "HEAD"},
-		{"tag", "--points-at", "HEAD", "--sort=-v:refname"},
-		{"describe", "--tags", "--always"},
-		{"status", "--porcelain"},
-		{"config", "--get", "remote.origin.url"},
+		{"log", "-1", "--no-walk", "--format=%H%x00%h%x00%ct%x00%an%x00%T", "HEAD", "--"},
+		{"for-each-ref", "--points-at=HEAD", "--sort=-v:refname", "--format=%(refname)", "refs/heads/", "refs/tags/"},
+		{"symbolic-ref", "-q", "HEAD"},
+		{"describe", "--tags", "--always", "HEAD"},
+		{"remote", "-v"},
 	} {
-		if _, err := gitCLI(dir, args...); err != nil {
-			return fmt.Errorf("git %v: %w", args, err)
+		if _, err := r.run(ctx, args...); err != nil {
+			return err
 		}
 	}
-	return nil
-}
-
-func goGitStatus(dir string) error {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
-	if err != nil {
-		return err
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		return err
-	}
-	_, err = wt.Status()
+	_, err = gitStatus(ctx, r, at, DirtyAll, nil)
 	return err
 }
 
-// goGitFacts gathers the facts the way go-git based tools do.
-func goGitFacts(dir string) error {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
-	if err != nil {
-		return err
-	}
-	head, err := repo.Head()
-	if err != nil {
-		return err
-	}
-	if _, err := repo.CommitObject(head.Hash()); err != nil {
-		return err
-	}
-	tags, err := repo.Tags()
-	if err != nil {
-		return err
-	}
-	if err := tags.ForEach(func(r *plumbing.Reference) error {
-		if t, err := repo.TagObject(r.Hash()); err == nil {
-			_, _ = t.Commit()
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	if _, err := repo.Remotes(); err != nil {
-		return err
-	}
-	return goGitStatus(dir)
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	return ds[len(ds)/2]
 }
 
-// peakRSS runs fn after resetting the process's peak RSS and returns the
-// new peak in MB (Linux only; 0 elsewhere).
-func peakRSS(fn func()) float64 {
-	if runtime.GOOS != "linux" {
-		fn()
-		return 0
+// BenchmarkCollect measures Collect (ns/op) on each variant, and in the
+// same iterations the same git commands run one after another
+// (gitcli-ms/op); x-of-gitcli is the ratio of the medians (target <= 1.0).
+func BenchmarkCollect(b *testing.B) {
+	dir := benchRepos(b)
+	ctx := context.Background()
+	for _, v := range benchVariants {
+		b.Run(v, func(b *testing.B) {
+			repo := filepath.Join(dir, v)
+			f, err := Collect(ctx, repo, Options{LookupEnv: noEnv})
+			if err != nil || f.Dirty == nil || *f.Dirty || !strings.HasPrefix(f.Describe, "v1.3000.0-2000-g") || len(f.Unknown) > 0 {
+				b.Fatalf("unexpected facts %+v: %v", f, err)
+			}
+			// the go-git path abbreviates a 145,000-object repository as git
+			if g, err := collectGoGit(repo, DirtyAll, Options{LookupEnv: noEnv}); err != nil || g.ShortCommit != f.ShortCommit || !slices.Equal(g.Tags, f.Tags) {
+				b.Fatalf("go-git: short commit %q, tags %q (%v); git says %q, %q", g.ShortCommit, g.Tags, err, f.ShortCommit, f.Tags)
+			}
+			var ours, cli []time.Duration
+			sequential := func() {
+				b.StopTimer()
+				start := time.Now()
+				if err := sequentialCLI(ctx, repo); err != nil {
+					b.Fatal(err)
+				}
+				cli = append(cli, time.Since(start))
+				b.StartTimer()
+			}
+			for i := 0; b.Loop(); i++ {
+				if i%2 == 1 { // alternate which goes first
+					sequential()
+				}
+				start := time.Now()
+				if _, err := Collect(ctx, repo, Options{LookupEnv: noEnv}); err != nil {
+					b.Fatal(err)
+				}
+				ours = append(ours, time.Since(start))
+				if i%2 == 0 {
+					sequential()
+				}
+			}
+			b.ReportMetric(float64(median(ours).Microseconds())/1000, "collect-ms/op")
+			b.ReportMetric(float64(median(cli).Microseconds())/1000, "gitcli-ms/op")
+			b.ReportMetric(float64(median(ours))/float64(median(cli)), "x-of-gitcli")
+		})
 	}
-	runtime.GC()
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o600); err != nil {
-		fn()
-		return 0
+}
+
+// BenchmarkCollectPeakRSS runs Collect in a child process (this test binary
+// again) and reports its peak RSS (its own VmHWM, target <= 30 MiB; the git
+// processes it starts are separate processes). The child's rusage is no
+// measure: Linux carries the forking parent's peak into it.
+func BenchmarkCollectPeakRSS(b *testing.B) {
+	dir := benchRepos(b)
+	for _, v := range benchVariants {
+		b.Run(v, func(b *testing.B) {
+			var own []float64
+			for b.Loop() {
+				cmd := exec.Command(os.Args[0], "-test.run=^$") //nolint:gosec // this test binary
+				cmd.Env = append(os.Environ(), "GITINFO_RSS_CHILD="+filepath.Join(dir, v))
+				out, err := cmd.Output()
+				if err != nil {
+					b.Fatalf("child: %v: %s", err, out)
+				}
+				kb, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+				if err != nil {
+					b.Fatalf("child printed %q", out)
+				}
+				own = append(own, kb/1024)
+			}
+			slices.Sort(own)
+			b.ReportMetric(own[len(own)/2], "peak-RSS-MiB")
+		})
 	}
-	fn()
+}
+
+// rssChild runs Collect on dir and prints the process's peak RSS in KiB.
+func rssChild(dir string) {
+	if _, err := Collect(context.Background(), dir, Options{LookupEnv: noEnv}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return 0
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return kb / 1024
+			fmt.Println(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			os.Exit(0)
 		}
 	}
-	return 0
-}
-
-func collectAll(dir string) (*Facts, error) {
-	return Collect(context.Background(), dir, Options{LookupEnv: noEnv})
-}
-
-// BenchmarkCollect measures the full fact set against the git CLI and
-// go-git doing the same work in the same run.
-func BenchmarkCollect(b *testing.B) {
-	dir := largeRepo(b)
-	f, err := collectAll(dir)
-	if err != nil || f.Dirty == nil || *f.Dirty || f.Describe == "" {
-		b.Fatalf("unexpected facts %+v: %v", f, err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := collectAll(dir); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	ours := time.Duration(int64(b.Elapsed()) / int64(b.N))
-	cli := timeIt(b, 5, func() error { return gitCLIFacts(dir) })
-	gg := timeIt(b, 3, func() error { return goGitFacts(dir) })
-	peak := peakRSS(func() { _, _ = collectAll(dir) })
-	ggPeak := peakRSS(func() { _ = goGitFacts(dir) })
-	b.ReportMetric(float64(cli.Microseconds())/1000, "gitcli-ms/op")
-	b.ReportMetric(float64(gg.Microseconds())/1000, "gogit-ms/op")
-	b.ReportMetric(float64(ours)/float64(cli), "x-of-gitcli")
-	b.ReportMetric(float64(gg)/float64(ours), "x-faster-than-gogit")
-	b.ReportMetric(peak, "peak-MB")
-	b.ReportMetric(ggPeak, "gogit-peak-MB")
-}
-
-// BenchmarkDirty measures only the dirty check against `git status
-// --porcelain` and go-git's Worktree.Status().
-func BenchmarkDirty(b *testing.B) {
-	dir := largeRepo(b)
-	repo, err := discover(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	dirty := func() (bool, error) {
-		db := newODB(filepath.Join(repo.commonDir, "objects"), 20)
-		defer db.close()
-		refs := &refStore{gitDir: repo.gitDir, commonDir: repo.commonDir, hashLen: 20}
-		_, head, _, err := refs.resolve("HEAD")
-		if err != nil {
-			return false, err
-		}
-		tree, err := commitTree(db, head)
-		if err != nil {
-			return false, err
-		}
-		return checkDirty(context.Background(), repo, db, tree, DirtyAll)
-	}
-	if d, err := dirty(); err != nil || d {
-		b.Fatalf("dirty = %v, %v; want clean", d, err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := dirty(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	ours := time.Duration(int64(b.Elapsed()) / int64(b.N))
-	cli := timeIt(b, 5, func() error { _, err := gitCLI(dir, "status", "--porcelain"); return err })
-	gg := timeIt(b, 3, func() error { return goGitStatus(dir) })
-	peak := peakRSS(func() { _, _ = dirty() })
-	b.ReportMetric(float64(cli.Microseconds())/1000, "gitcli-ms/op")
-	b.ReportMetric(float64(gg.Microseconds())/1000, "gogit-ms/op")
-	b.ReportMetric(float64(ours)/float64(cli), "x-of-gitcli")
-	b.ReportMetric(float64(gg)/float64(ours), "x-faster-than-gogit")
-	b.ReportMetric(peak, "peak-MB")
+	os.Exit(2)
 }

@@ -114,17 +114,7 @@ func pullNumber(s string) string {
 	return ""
 }
 
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
+func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 
 func notFalse(s string) string {
 	if s == "false" || s == "0" {

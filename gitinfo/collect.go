@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -24,19 +25,17 @@ const (
 	FactTree       = "tree"
 )
 
-func hashLenOf(r *repository) int {
-	if v, _ := r.cfg.get("extensions.objectFormat"); strings.EqualFold(v, "sha256") {
-		return 32
-	}
-	return 20
-}
+// headFacts are the facts read from HEAD's commit.
+var headFacts = []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactTags, FactDescribe}
 
 // Collect gathers the facts of the repository containing path (walking up
-// like git, including linked worktrees and submodules). It returns the facts
-// it could gather with the reasons for the others in Facts.Unknown; it fails
+// like git, including linked worktrees and submodules). It asks the git
+// binary on PATH, or go-git where there is none. It returns the facts it
+// could gather with the reasons for the others in Facts.Unknown; it fails
 // only when path does not exist (the error wraps fs.ErrNotExist), when it is
-// not in a repository (ErrNotRepository), when path cannot be accessed at
-// all, or when ctx is done.
+// not in a repository or in one owned by another user that git does not
+// trust (ErrNotRepository, and ErrUntrusted for the latter), when path
+// cannot be accessed at all, or when ctx is done.
 func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -45,277 +44,109 @@ func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	repo, err := discover(path)
+	dir, err := startDir(path)
 	if err != nil {
 		return nil, err
 	}
-	f := &Facts{Root: repo.root, CI: DetectCI(opts.LookupEnv)}
-	hashLen := hashLenOf(repo)
-	db := newODB(filepath.Join(repo.commonDir, "objects"), hashLen)
-	defer db.close()
-
-	f.Remote = remoteURL(repo.cfg)
-
-	head, headState := collectHead(repo, db, hashLen, f)
-	if err := ctx.Err(); err != nil {
+	var f *found
+	if bin, lookErr := exec.LookPath("git"); lookErr == nil {
+		f, err = collectCLI(ctx, &runner{bin: bin, dir: dir, env: gitEnv()}, mode, opts)
+	} else {
+		f, err = collectGoGit(dir, mode, opts)
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, cerr
+	}
+	if err != nil {
 		return nil, err
 	}
-
-	switch {
-	case mode == DirtyOff:
-	case repo.bare:
-		f.unknown(FactDirty, "bare repository has no work tree")
-	default:
-		// An unborn branch compares the index with the empty tree; a HEAD
-		// that cannot be read leaves the answer to git, or unknown.
-		tree := oid("")
-		var treeErr error
-		switch headState {
-		case headCommit:
-			tree, treeErr = commitTree(db, head)
-		case headUnreadable:
-			treeErr = errHeadUnreadable
-		}
-		var dirty bool
-		if treeErr != nil {
-			err = treeErr
-		} else {
-			dirty, err = checkDirty(ctx, repo, db, tree, mode)
-		}
-		if err != nil && ctx.Err() == nil {
-			// Ask git itself where our reader cannot answer correctly.
-			d, gerr := dirtyViaGit(ctx, repo.root, mode)
-			if gerr == nil {
-				dirty, err = d, nil
-			} else {
-				err = fmt.Errorf("%w; git fallback: %w", err, gerr)
-			}
-		}
-		if cerr := ctx.Err(); cerr != nil {
-			return nil, cerr
-		}
-		if err == nil && dirty && len(opts.IgnorePaths) > 0 {
-			// the in-house check cannot leave paths out: ask git
-			dirty, err = dirtyIgnoring(ctx, repo.root, "", mode, opts.IgnorePaths)
-		}
-		if err != nil {
-			f.unknown(FactDirty, "%v", err)
-		} else {
-			f.Dirty = &dirty
-		}
+	if f.Branch == "" {
+		f.branchWhenDetached()
 	}
-	switch {
-	case repo.bare:
-		f.unknown(FactTree, "bare repository has no work tree")
-	case headState != headCommit:
-		f.unknown(FactTree, "HEAD has no readable commit")
-	default:
-		collectTree(ctx, repo.root, path, mode, opts.IgnorePaths, f)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return f.Facts, nil
 }
 
-// headState says what collectHead found HEAD to be.
-type headState int
+// found is what an engine found: the facts, and what names the branch of a
+// detached HEAD.
+type found struct {
+	*Facts
+	rebasing       string   // what a stopped rebase is rebasing
+	branchesAtHead []string // local branches pointing at HEAD
+}
 
-const (
-	headCommit     headState = iota // HEAD names a readable commit
-	headUnborn                      // HEAD names a branch with no commit yet
-	headUnreadable                  // HEAD, its ref or its commit cannot be read
-)
-
-// errHeadUnreadable is why the dirty check cannot compare with HEAD's tree.
-var errHeadUnreadable = errors.New("HEAD's commit cannot be read")
-
-// collectHead fills commit, short commit, time, author, branch, tags and
-// describe. It returns HEAD's object name and what HEAD is.
-func collectHead(repo *repository, db *odb, hashLen int, f *Facts) (oid, headState) {
-	if v, _ := repo.cfg.get("extensions.refStorage"); v != "" && !strings.EqualFold(v, "files") {
-		reason := fmt.Sprintf("ref storage %q is not supported", v)
-		for _, k := range []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactBranch, FactTags, FactDescribe} {
-			f.unknown(k, "%s", reason)
-		}
-		return "", headUnreadable
-	}
-	refs := &refStore{gitDir: repo.gitDir, commonDir: repo.commonDir, hashLen: hashLen}
-	name, head, ok, err := refs.resolve("HEAD")
+// startDir returns the absolute directory of path (its parent when path is
+// a file).
+func startDir(path string) (string, error) {
+	abs, err := filepath.Abs(path)
 	if err != nil {
-		for _, k := range []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactBranch, FactTags, FactDescribe} {
-			f.unknown(k, "reading HEAD: %v", err)
-		}
-		return "", headUnreadable
+		return "", fmt.Errorf("gitinfo: %w", err)
 	}
-	if strings.HasPrefix(name, "refs/heads/") {
-		f.Branch = strings.TrimPrefix(name, "refs/heads/")
+	fi, err := os.Stat(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		// usually a typo in the path the user configured
+		return "", fmt.Errorf("gitinfo: path %s does not exist: %w", abs, fs.ErrNotExist)
 	}
-	if !ok {
-		reason := "HEAD has no commit yet (unborn branch)"
-		for _, k := range []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactTags, FactDescribe} {
-			f.unknown(k, "%s", reason)
-		}
-		return "", headUnborn
-	}
-	f.Commit = head.String()
-
-	minLen := -1
-	if v, ok := repo.cfg.get("core.abbrev"); ok {
-		switch n, err := strconv.Atoi(v); {
-		case err == nil:
-			minLen = n
-		case strings.EqualFold(v, "no") || strings.EqualFold(v, "false"):
-			minLen = 2 * hashLen
-		}
-	}
-	short, err := db.abbrev(head, minLen)
 	if err != nil {
-		// without pack indexes we cannot prove uniqueness: use the full name
-		f.unknown(FactShort, "abbreviating: %v", err)
-	} else {
-		f.ShortCommit = short
+		return "", fmt.Errorf("gitinfo: %w", err)
 	}
+	if !fi.IsDir() {
+		abs = filepath.Dir(abs)
+	}
+	return abs, nil
+}
 
-	isCommit := false
-	typ, data, err := db.read(head)
+// branchWhenDetached names the branch of a detached HEAD: the branch a
+// stopped rebase is rebasing (never the one it rebases onto), else the CI's
+// branch (the source branch of a pull request, which a local branch that
+// happens to point at HEAD may not be), else the single local branch
+// pointing at HEAD.
+func (f *found) branchWhenDetached() {
 	switch {
-	case err != nil:
-		for _, k := range []string{FactCommitTime, FactAuthor} {
-			f.unknown(k, "reading HEAD commit: %v", err)
+	case f.rebasing != "":
+		f.Branch = strings.TrimPrefix(f.rebasing, "refs/heads/")
+		if !strings.HasPrefix(f.rebasing, "refs/heads/") {
+			f.Branch = "" // "detached HEAD": a rebase of no branch
 		}
-	case typ != objCommit:
-		for _, k := range []string{FactCommitTime, FactAuthor} {
-			f.unknown(k, "HEAD is not a commit")
-		}
-	default:
-		c, perr := parseCommit(data, hashLen)
-		if perr != nil {
-			f.unknown(FactCommitTime, "%v", perr)
-			f.unknown(FactAuthor, "%v", perr)
-			break
-		}
-		isCommit = true
-		f.CommitTime = c.committer
-		f.Author = c.authorName
-	}
-
-	names, atHead, err := tagNames(refs, db, head)
-	if err != nil {
-		f.unknown(FactTags, "reading tags: %v", err)
-		f.unknown(FactDescribe, "reading tags: %v", err)
-	} else {
-		f.Tags = atHead
-		if f.ShortCommit == "" {
-			f.unknown(FactDescribe, "abbreviated commit unknown")
-		} else {
-			h := &history{db: db, shallow: readShallow(repo.commonDir, hashLen), nodes: map[oid]*histNode{}}
-			d, derr := h.describe(head, names, f.ShortCommit)
-			if derr != nil {
-				f.unknown(FactDescribe, "%v", derr)
-			} else {
-				f.Describe = d
-			}
-		}
-	}
-
-	switch {
-	case f.Branch != "":
-		// a branch is checked out: it wins over anything the CI says
-	case f.CI != nil && f.CI.Branch != "":
-		// Detached HEAD (the CI default): the CI knows the branch it builds
-		// (the source branch of a pull request), which a local branch that
-		// happens to point at HEAD may not be.
+	case f.CI != nil && f.CI.Branch != "" && f.Commit != "":
 		f.Branch = f.CI.Branch
-	default:
-		// Detached HEAD outside CI: a single local branch pointing at HEAD
-		// names it.
-		heads, err := refs.list("refs/heads/")
-		if err != nil {
-			f.unknown(FactBranch, "listing branches: %v", err)
-		} else {
-			var at []string
-			for _, r := range heads {
-				if r.target == head {
-					at = append(at, strings.TrimPrefix(r.name, "refs/heads/"))
-				}
-			}
-			if len(at) == 1 {
-				f.Branch = at[0]
-			}
-		}
+	case len(f.branchesAtHead) == 1:
+		f.Branch = f.branchesAtHead[0]
 	}
-	if !isCommit {
-		return head, headUnreadable
-	}
-	return head, headCommit
 }
 
-// tagNames reads all tags: the best describe name per tagged commit and the
-// names of tags that point at head, newest version first.
-func tagNames(refs *refStore, db *odb, head oid) (map[oid]tagName, []string, error) {
-	tags, err := refs.list("refs/tags/")
-	if err != nil {
-		return nil, nil, err
-	}
-	names := map[oid]tagName{}
-	var atHead []string
-	for _, r := range tags {
-		short := strings.TrimPrefix(r.name, "refs/tags/")
-		prio, tagger := 1, int64(0)
-		// peel annotated tags (possibly nested)
-		target := r.target
-		for depth := 0; depth < 10; depth++ {
-			typ, data, err := db.read(target)
-			if err != nil || typ != objTag {
-				break
-			}
-			t, err := parseTag(data, db.hashLen)
-			if err != nil {
-				break
-			}
-			if depth == 0 {
-				prio, tagger = 2, t.tagger.Unix()
-			}
-			target = t.object
+// rebasingBranch returns what a stopped rebase in gitDir is rebasing
+// (refs/heads/<name>, or "detached HEAD"), "" when no rebase is under way.
+func rebasingBranch(gitDir string) string {
+	for _, d := range []string{"rebase-merge", "rebase-apply"} {
+		b, err := os.ReadFile(filepath.Join(gitDir, d, "head-name")) //nolint:gosec // the repository's own state file
+		if err == nil {
+			return strings.TrimSpace(string(b))
 		}
-		if target == head {
-			atHead = append(atHead, short)
-		}
-		n := tagName{name: short, prio: prio, tagger: tagger}
-		if old, ok := names[target]; !ok || old.prio < n.prio || (old.prio == 2 && n.prio == 2 && n.tagger > old.tagger) {
-			names[target] = n
-		}
-	}
-	sortVersionsDesc(atHead)
-	return names, atHead, nil
-}
-
-// readShallow returns the commits listed in the shallow file.
-func readShallow(commonDir string, hashLen int) map[oid]bool {
-	b, err := os.ReadFile(filepath.Join(commonDir, "shallow")) //nolint:gosec // repository metadata
-	if err != nil {
-		return nil
-	}
-	out := map[oid]bool{}
-	for _, line := range strings.Fields(string(b)) {
-		if id, ok := parseOID(line, hashLen); ok {
-			out[id] = true
-		}
-	}
-	return out
-}
-
-// remoteURL returns origin's URL, else the only remote's, credentials
-// stripped.
-func remoteURL(cfg *gitConfig) string {
-	if u, ok := cfg.get("remote.origin.url"); ok {
-		return StripCredentials(u)
-	}
-	remotes := cfg.subsections("remote", "url")
-	if len(remotes) == 1 {
-		u, _ := cfg.get("remote." + remotes[0] + ".url")
-		return StripCredentials(u)
 	}
 	return ""
+}
+
+// relPath returns p relative to root in git's form, when p is inside root.
+func relPath(root, p string) (string, bool) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", false
+	}
+	if d, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(d, filepath.Base(abs))
+	}
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+func (f *Facts) unknownAll(facts []string, format string, args ...any) {
+	for _, k := range facts {
+		f.unknown(k, format, args...)
+	}
 }

@@ -2,11 +2,15 @@ package gitinfo
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -66,7 +70,7 @@ func gitSays(r *gitRepo, dir string) expected {
 		e.remote = StripCredentials(u)
 	}
 	if bare, _ := r.try(dir, "rev-parse", "--is-bare-repository"); bare != "true" {
-		if out, ok := r.try(dir, "status", "--porcelain"); ok {
+		if out, ok := r.try(dir, "status", "--porcelain", "--untracked-files=normal"); ok {
 			e.dirtyAll = boolp(out != "")
 		}
 		if out, ok := r.try(dir, "status", "--porcelain", "--untracked-files=no"); ok {
@@ -92,6 +96,15 @@ type scenario struct {
 	// adjust corrects what the git CLI reports where it is wrong or
 	// gives up (documented per scenario).
 	adjust func(r *gitRepo, dir string, e *expected)
+	// refused: git does not trust the repository (another user owns it):
+	// Collect fails with ErrUntrusted, naming safe.directory, and the
+	// marker file that its configured commands would create never appears.
+	refused bool
+	// notRepo: git says this is not a repository.
+	notRepo bool
+	// goGitUnknown lists facts the go-git path leaves unknown here
+	// although it answers them elsewhere.
+	goGitUnknown []string
 }
 
 func scenarios() []scenario {
@@ -314,7 +327,7 @@ func scenarios() []scenario {
 		{name: "shallow depth 200", setup: func(r *gitRepo) string {
 			r.basic()
 			r.git("tag", "-a", "-m", "old", "v0.0.1")
-			r.fastCommits(250, 240)
+			r.fastCommits(250, 240, "")
 			clone := filepath.Join(r.t.TempDir(), "clone")
 			r.git("clone", "-q", "--no-single-branch", "--depth", "200", "file://"+r.dir, clone)
 			return clone
@@ -367,14 +380,15 @@ func scenarios() []scenario {
 			r.gitIn(r.dir, "init", "-q", filepath.Join(r.dir, "nested"))
 			return r.dir
 		}},
-		{name: "sparse checkout cone", setup: func(r *gitRepo) string {
+		// go-git v5 refuses the worktreeConfig extension sparse checkout sets
+		{name: "sparse checkout cone", goGitUnknown: goGitAnswers, setup: func(r *gitRepo) string {
 			r.basic()
 			r.git("sparse-checkout", "init", "--cone")
 			r.git("sparse-checkout", "set", "src")
 			r.write("src/pkg/util.go", "package pkg // sparse edit\n")
 			return r.dir
 		}},
-		{name: "sparse checkout cone clean", setup: func(r *gitRepo) string {
+		{name: "sparse checkout cone clean", goGitUnknown: goGitAnswers, setup: func(r *gitRepo) string {
 			r.basic()
 			r.git("sparse-checkout", "init", "--cone")
 			r.git("sparse-checkout", "set", "docs")
@@ -415,10 +429,10 @@ func scenarios() []scenario {
 			parent := r.git("rev-parse", "HEAD~1")
 			must(r.t, os.Remove(filepath.Join(r.dir, ".git/objects", parent[:2], parent[2:])))
 			return r.dir
-		}, wantUnknown: []string{FactDescribe}, adjust: func(r *gitRepo, dir string, e *expected) {
+		}, adjust: func(r *gitRepo, dir string, e *expected) {
 			// git log gives up on the missing parent although HEAD itself is
-			// readable; git describe --always silently prints the hash
-			// although tag v1 is an ancestor: we report describe unknown.
+			// readable (Collect reads HEAD alone); git describe --always
+			// prints the hash although tag v1 is an ancestor: git's answer.
 			raw := r.gitIn(dir, "cat-file", "-p", "HEAD")
 			for _, line := range strings.Split(raw, "\n") {
 				if rest, ok := strings.CutPrefix(line, "author "); ok {
@@ -430,7 +444,6 @@ func scenarios() []scenario {
 					e.commitTime = time.Unix(n, 0).UTC()
 				}
 			}
-			e.describe = ""
 		}},
 		{name: "unreadable directory", setup: func(r *gitRepo) string {
 			r.basic()
@@ -439,24 +452,32 @@ func scenarios() []scenario {
 			r.t.Cleanup(func() { _ = os.Chmod(filepath.Join(r.dir, "locked"), 0o700) }) //nolint:gosec // restore for cleanup
 			return r.dir
 		}},
-		{name: "owned by another user", setup: func(r *gitRepo) string {
+		{name: "owned by another user", refused: true, setup: func(r *gitRepo) string {
 			r.basic()
 			r.git("remote", "add", "origin", "https://user:s3cret@example.com/org/repo.git?private_token=abc&ref=main")
-			if os.Geteuid() != 0 {
-				r.t.Skip("needs root to chown")
-			}
-			chownTree(r.t, r.dir, 65534)
+			r.plantCommands()
+			r.write("README.md", "dirty, so that status would run the filter\n")
+			r.chownTree(r.dir, 65534)
 			return r.dir
 		}},
-		{name: "owned by another user with split index", setup: func(r *gitRepo) string {
+		{name: "owned by another user with split index", refused: true, setup: func(r *gitRepo) string {
 			r.basic()
 			r.git("update-index", "--split-index")
+			r.plantCommands()
 			r.write("README.md", "dirty\n")
-			if os.Geteuid() != 0 {
-				r.t.Skip("needs root to chown")
-			}
-			chownTree(r.t, r.dir, 65534)
+			r.chownTree(r.dir, 65534)
 			return r.dir
+		}},
+		{name: "planted .git in a shared parent directory", refused: true, setup: func(r *gitRepo) string {
+			// CVE-2022-24765: another user made the shared directory a
+			// repository; the template's directory is not one.
+			r.basic()
+			r.plantCommands()
+			r.chownTree(r.dir, 65534)
+			mine := filepath.Join(r.dir, "home", "me", "project")
+			must(r.t, os.MkdirAll(mine, 0o750))
+			writeFile(r.t, filepath.Join(mine, "template.pkr.hcl"), "source \"null\" \"x\" {}\n")
+			return mine
 		}},
 		// go-git's gitignore matcher gets each of the next three wrong
 		// (filepath.Match syntax: "[!a-c]" is not a negation and
@@ -483,9 +504,8 @@ func scenarios() []scenario {
 			r.write("cache/keep", "re-included\n")
 			return r.dir
 		}},
-		// go-git v5's plumbing.Hash is 20 bytes: it cannot decode these
-		// commits, refs, pack indexes or index entries.
-		{name: "sha256 object format", setup: func(r *gitRepo) string {
+		// go-git v5's plumbing.Hash is 20 bytes: it cannot open it.
+		{name: "sha256 object format", goGitUnknown: goGitAnswers, setup: func(r *gitRepo) string {
 			s := newRepo(r.t, "--object-format=sha256").basic()
 			s.git("tag", "-a", "-m", "one", "v1.0.0")
 			s.write("x.txt", "x\n")
@@ -495,6 +515,91 @@ func scenarios() []scenario {
 			s.commitAll("y")
 			s.write("README.md", "dirty\n")
 			return s.dir
+		}},
+		{name: "3,000 annotated tags in packed-refs, HEAD one past the last", setup: func(r *gitRepo) string {
+			r.basic()
+			r.fastCommits(3000, 0, "annotated")
+			r.git("pack-refs", "--all")
+			r.git("commit", "-q", "--allow-empty", "-m", "one past the last tag")
+			return r.dir
+		}},
+		{name: "commit-graph", setup: func(r *gitRepo) string {
+			r.basic()
+			r.fastCommits(300, 120, "")
+			r.git("commit-graph", "write", "--reachable")
+			r.git("commit", "-q", "--allow-empty", "-m", "after the graph")
+			return r.dir
+		}},
+		{name: "fresh clone with text=auto and racily-clean entries", setup: func(r *gitRepo) string {
+			r.basic()
+			r.write(".gitattributes", "* text=auto\n")
+			r.write("crlf.txt", "windows\r\nline\r\n")
+			r.commitAll("attributes")
+			clone := filepath.Join(r.t.TempDir(), "clone")
+			r.git("clone", "-q", "file://"+r.dir, clone)
+			return clone
+		}},
+		{name: "core.excludesFile through includeIf", setup: func(r *gitRepo) string {
+			r.basic()
+			inc := filepath.Join(r.t.TempDir(), "included")
+			ex := filepath.Join(r.t.TempDir(), "ignore")
+			writeFile(r.t, ex, "*.swp\n")
+			writeFile(r.t, inc, "[core]\n\texcludesFile = "+ex+"\n")
+			r.git("config", "includeIf.gitdir:"+r.dir+"/.path", inc)
+			r.write("src/.main.go.swp", "x\n")
+			return r.dir
+		}},
+		{name: "own repository with a clean filter, touched", setup: func(r *gitRepo) string {
+			// as git-lfs sets one up: the work tree holds what the filter
+			// turns into the blob, so only running it says clean
+			r.basic()
+			r.git("config", "filter.up.clean", "tr a-z A-Z")
+			r.git("config", "filter.up.smudge", "cat")
+			r.write(".gitattributes", "*.dat filter=up\n")
+			r.write("big.dat", "lower case content\n")
+			r.commitAll("filtered")
+			future := time.Now().Add(time.Hour)
+			must(r.t, os.Chtimes(filepath.Join(r.dir, "big.dat"), future, future))
+			return r.dir
+		}},
+		{name: "own repository with a clean filter, changed", setup: func(r *gitRepo) string {
+			r.basic()
+			r.git("config", "filter.up.clean", "tr a-z A-Z")
+			r.git("config", "filter.up.smudge", "cat")
+			r.write(".gitattributes", "*.dat filter=up\n")
+			r.write("big.dat", "lower case content\n")
+			r.commitAll("filtered")
+			r.write("big.dat", "other content\n")
+			return r.dir
+		}},
+		{name: "status.showUntrackedFiles no", setup: func(r *gitRepo) string {
+			r.basic()
+			r.git("config", "status.showUntrackedFiles", "no")
+			r.write("untracked.txt", "x\n")
+			return r.dir
+		}},
+		{name: ".git file pointing to a missing gitdir", notRepo: true, setup: func(r *gitRepo) string {
+			r.basic()
+			r.write("vendored/.git", "gitdir: ../.git/modules/gone\n")
+			return filepath.Join(r.dir, "vendored")
+		}},
+		{name: "rebase stopped on a conflict", setup: func(r *gitRepo) string {
+			r.basic()
+			r.git("checkout", "-q", "-b", "feature")
+			r.write("README.md", "feature\n")
+			r.commitAll("feature")
+			r.git("checkout", "-q", "main")
+			r.write("README.md", "main\n")
+			r.commitAll("main")
+			r.git("checkout", "-q", "feature")
+			if _, ok := r.try(r.dir, "rebase", "main"); ok {
+				r.t.Fatal("rebase did not stop")
+			}
+			return r.dir
+		}, adjust: func(_ *gitRepo, _ string, e *expected) {
+			// HEAD is detached at main, the branch rebased onto; the branch
+			// is the one being rebased
+			e.branch = "feature"
 		}},
 		{name: "only non-origin remote", setup: func(r *gitRepo) string {
 			r.basic()
@@ -511,9 +616,13 @@ func must(t testing.TB, err error) {
 	}
 }
 
-func chownTree(t testing.TB, dir string, uid int) {
-	t.Helper()
-	must(t, filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+// chownTree gives dir to uid (skipping the test unless it runs as root).
+func (r *gitRepo) chownTree(dir string, uid int) {
+	r.t.Helper()
+	if os.Geteuid() != 0 {
+		r.t.Skip("needs root to chown")
+	}
+	must(r.t, filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
 		if err != nil {
 			return err
 		}
@@ -521,27 +630,47 @@ func chownTree(t testing.TB, dir string, uid int) {
 	}))
 }
 
+// plantCommands configures an fsmonitor hook and a clean filter that would
+// create r.marker, and proves that git runs them when it trusts the
+// repository.
+func (r *gitRepo) plantCommands() {
+	r.t.Helper()
+	r.marker = filepath.Join(r.t.TempDir(), "marker")
+	r.git("config", "core.fsmonitor", "touch "+r.marker+"; false")
+	r.git("config", "filter.planted.clean", "touch "+r.marker+"; cat")
+	r.write(".git/info/attributes", "* filter=planted\n")
+	r.write("README.md", "changed so that the filter runs\n")
+	r.git("status", "--porcelain")
+	if _, err := os.Stat(r.marker); err != nil {
+		r.t.Fatalf("the planted commands did not run in a trusted repository: %v", err)
+	}
+	r.git("checkout", "--", "README.md")
+	must(r.t, os.Remove(r.marker))
+}
+
 // fastCommits appends n commits with git fast-import (much faster than
-// n git commit calls), tagging the commit at tagAt.
-func (r *gitRepo) fastCommits(n, tagAt int) {
+// n git commit calls), with a lightweight tag at the commit tagAt and, when
+// annotated is set, an annotated tag v1.<i>.0 at every commit.
+func (r *gitRepo) fastCommits(n, tagAt int, annotated string) {
 	r.t.Helper()
 	var b strings.Builder
 	parent := r.git("rev-parse", "HEAD")
 	for i := 1; i <= n; i++ {
 		ts := 1700000000 + 100000 + i*60
-		b.WriteString("commit refs/heads/main\n")
-		b.WriteString("mark :" + strconv.Itoa(i) + "\n")
-		b.WriteString("author Ada Author <ada@example.com> " + strconv.Itoa(ts) + " +0000\n")
-		b.WriteString("committer Cy Committer <cy@example.com> " + strconv.Itoa(ts) + " +0000\n")
+		fmt.Fprintf(&b, "commit refs/heads/main\nmark :%d\n", i)
+		fmt.Fprintf(&b, "author Ada Author <ada@example.com> %d +0000\ncommitter Cy Committer <cy@example.com> %d +0000\n", ts, ts)
 		msg := "c" + strconv.Itoa(i)
-		b.WriteString("data " + strconv.Itoa(len(msg)) + "\n" + msg + "\n")
+		fmt.Fprintf(&b, "data %d\n%s\n", len(msg), msg)
 		if i == 1 {
 			b.WriteString("from " + parent + "\n")
 		}
 		content := strconv.Itoa(i) + "\n"
-		b.WriteString("M 100644 inline counter.txt\ndata " + strconv.Itoa(len(content)) + "\n" + content + "\n")
+		fmt.Fprintf(&b, "M 100644 inline counter.txt\ndata %d\n%s\n", len(content), content)
 		if i == tagAt {
-			b.WriteString("reset refs/tags/fast-" + strconv.Itoa(i) + "\nfrom :" + strconv.Itoa(i) + "\n")
+			fmt.Fprintf(&b, "reset refs/tags/fast-%d\nfrom :%d\n\n", i, i)
+		}
+		if annotated != "" {
+			fmt.Fprintf(&b, "tag v1.%d.0\nfrom :%d\ntagger Ada Author <ada@example.com> %d +0000\ndata %d\n%s\n", i, i, ts, len(annotated), annotated)
 		}
 	}
 	cmd := r.cmd("fast-import", "--quiet")
@@ -552,17 +681,69 @@ func (r *gitRepo) fastCommits(n, tagAt int) {
 	r.git("reset", "-q", "--hard", "main")
 }
 
-func TestDifferential(t *testing.T) {
+// engine names which engine Collect uses in a differential run.
+type engine string
+
+const (
+	engineCLI   engine = "git CLI"
+	engineGoGit engine = "go-git (git not on PATH)"
+)
+
+// goGitAnswers are the facts the go-git path answers as git does; it
+// leaves the others unknown.
+var goGitAnswers = []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactBranch, FactTags, FactRemote}
+
+// tally counts, per fact, the scenarios in which an engine gave git's
+// answer and those in which it left the fact unknown.
+type tally struct {
+	mu       sync.Mutex
+	answered map[string]int
+	unknown  map[string]int
+}
+
+func (c *tally) add(fact string, answered bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if answered {
+		c.answered[fact]++
+	} else {
+		c.unknown[fact]++
+	}
+}
+
+func TestDifferential(t *testing.T) { differential(t, engineCLI) }
+
+// TestDifferentialGoGit runs the suite with git hidden from PATH (the
+// fixtures' git keeps its own PATH).
+func TestDifferentialGoGit(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	differential(t, engineGoGit)
+}
+
+func differential(t *testing.T, eng engine) {
 	needGit(t)
 	all := scenarios()
 	if len(all) < 25 {
 		t.Fatalf("only %d scenarios", len(all))
 	}
+	c := &tally{answered: map[string]int{}, unknown: map[string]int{}}
+	t.Cleanup(func() {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s, per fact: collections answered as git does / left unknown with a reason\n", eng)
+		for _, k := range []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactBranch, FactTags, FactDescribe, FactDirty, FactRemote} {
+			fmt.Fprintf(&b, "  %-12s %3d / %3d\n", k, c.answered[k], c.unknown[k])
+		}
+		t.Log(b.String())
+	})
 	for _, sc := range all {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
 			dir := sc.setup(r)
+			if sc.refused || sc.notRepo {
+				checkRefused(t, r, dir, sc.refused)
+				return
+			}
 			want := gitSays(r, dir)
 			if sc.adjust != nil {
 				sc.adjust(r, dir, &want)
@@ -572,7 +753,17 @@ func TestDifferential(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Collect(%s): %v", mode, err)
 				}
-				compareFacts(t, mode, got, want)
+				must := map[string]bool{}
+				if eng == engineCLI {
+					for _, k := range []string{FactCommit, FactShort, FactCommitTime, FactAuthor, FactBranch, FactTags, FactDescribe, FactDirty, FactRemote} {
+						must[k] = true
+					}
+				} else {
+					for _, k := range goGitAnswers {
+						must[k] = !slices.Contains(sc.goGitUnknown, k)
+					}
+				}
+				compareFacts(t, mode, got, want, must, c)
 				for _, k := range sc.wantUnknown {
 					if got.Unknown[k] == "" {
 						t.Errorf("%s: want Unknown[%q] set, got %v", mode, k, got.Unknown)
@@ -583,34 +774,84 @@ func TestDifferential(t *testing.T) {
 	}
 }
 
-func compareFacts(t *testing.T, mode DirtyMode, got *Facts, want expected) {
+// checkRefused: Collect fails as git does, and no planted command ran.
+func checkRefused(t *testing.T, r *gitRepo, dir string, untrusted bool) {
 	t.Helper()
-	check := func(name, g, w string) {
-		t.Helper()
-		if g != w {
-			t.Errorf("%s: %s = %q, git says %q (unknown: %v)", mode, name, g, w, got.Unknown)
+	for _, mode := range []DirtyMode{DirtyAll, DirtyTracked} {
+		f, err := Collect(context.Background(), dir, Options{Dirty: mode, LookupEnv: noEnv})
+		switch {
+		case err == nil:
+			t.Fatalf("%s: Collect = %+v, want an error", mode, f)
+		case !errors.Is(err, ErrNotRepository):
+			t.Fatalf("%s: error %v does not wrap ErrNotRepository", mode, err)
+		case untrusted && (!errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "git config --global --add safe.directory /")):
+			t.Fatalf("%s: error %q should wrap ErrUntrusted and name safe.directory", mode, err)
+		}
+		if _, err := gitSaysErr(r, dir); err == nil {
+			t.Fatalf("git answers in %s, yet Collect refused", dir)
 		}
 	}
-	check("Root", got.Root, want.root)
-	check("Commit", got.Commit, want.commit)
-	check("ShortCommit", got.ShortCommit, want.short)
-	check("Author", got.Author, want.author)
-	check("Branch", got.Branch, want.branch)
-	check("Describe", got.Describe, want.describe)
-	check("Remote", got.Remote, want.remote)
-	if !got.CommitTime.Equal(want.commitTime) {
-		t.Errorf("%s: CommitTime = %v, git says %v", mode, got.CommitTime, want.commitTime)
+	if r.marker != "" {
+		if _, err := os.Stat(r.marker); err == nil {
+			t.Fatal("a command planted in the repository's configuration ran")
+		}
 	}
-	if !slices.Equal(got.Tags, want.tags) {
-		t.Errorf("%s: Tags = %q, git says %q", mode, got.Tags, want.tags)
+}
+
+// gitSaysErr is git's own discovery error for dir, without any widened
+// trust.
+func gitSaysErr(r *gitRepo, dir string) (string, error) {
+	cmd := exec.Command(gitBin, "rev-parse", "--git-dir") //nolint:gosec // test helper
+	cmd.Dir = dir
+	cmd.Env = r.env()
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func compareFacts(t *testing.T, mode DirtyMode, got *Facts, want expected, must map[string]bool, c *tally) {
+	t.Helper()
+	check := func(fact, g, w string) {
+		t.Helper()
+		switch {
+		case g == "" && got.Unknown[fact] != "" && (!must[fact] || w == ""):
+			c.add(fact, false)
+		case g == w:
+			c.add(fact, true)
+		case g == "" && !must[fact]:
+			t.Errorf("%s: %s left out without a reason in Unknown, git says %q", mode, fact, w)
+		default:
+			t.Errorf("%s: %s = %q, git says %q (unknown: %q)", mode, fact, g, w, got.Unknown[fact])
+		}
 	}
+	if got.Root != want.root {
+		t.Errorf("%s: Root = %q, git says %q", mode, got.Root, want.root)
+	}
+	check(FactCommit, got.Commit, want.commit)
+	check(FactShort, got.ShortCommit, want.short)
+	check(FactAuthor, got.Author, want.author)
+	check(FactBranch, got.Branch, want.branch)
+	check(FactDescribe, got.Describe, want.describe)
+	check(FactRemote, got.Remote, want.remote)
+	fmtTime := func(tm time.Time) string {
+		if tm.IsZero() {
+			return ""
+		}
+		return tm.String()
+	}
+	check(FactCommitTime, fmtTime(got.CommitTime), fmtTime(want.commitTime))
+	check(FactTags, strings.Join(got.Tags, " "), strings.Join(want.tags, " "))
 	wd := want.dirtyAll
 	if mode == DirtyTracked {
 		wd = want.dirtyTracked
 	}
-	if fmtBool(got.Dirty) != fmtBool(wd) {
-		t.Errorf("%s: Dirty = %s, git says %s (unknown: %v)", mode, fmtBool(got.Dirty), fmtBool(wd), got.Unknown)
+	gd, w := "", fmtBool(wd)
+	if got.Dirty != nil {
+		gd = fmtBool(got.Dirty)
 	}
+	if wd == nil {
+		w = ""
+	}
+	check(FactDirty, gd, w)
 	if got.Branch == "HEAD" {
 		t.Errorf("Branch must never be HEAD")
 	}

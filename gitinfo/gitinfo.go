@@ -2,6 +2,24 @@
 // commit, branch, tags, describe string, dirty state and remote of a git
 // repository, plus the CI run described by the environment. It knows nothing
 // of Packer.
+//
+// The git binary on PATH answers (cli.go): one `git rev-parse` finds the
+// repository, then log, for-each-ref, symbolic-ref, describe, status and
+// remote run at once, under the caller's context, with --no-optional-locks,
+// GIT_TERMINAL_PROMPT=0 and LC_ALL=C, so that git honours all the user
+// configured (includeIf, commit-graph, fsmonitor, filters, sparse and split
+// indexes, SHA-256). Without git, go-git answers commit, short commit, time,
+// author, branch, tags and remote (gogit.go); the rest is unknown.
+//
+// gitinfo trusts exactly what git trusts and never writes: a repository
+// another user owns is refused (ErrUntrusted) as git refuses it, and
+// safe.directory is never overridden; the go-git path applies the same rule.
+//
+// The repository is always the one containing the path: GIT_DIR,
+// GIT_WORK_TREE, GIT_INDEX_FILE and the other variables that point git at
+// another repository are removed from every git call. GIT_CONFIG_COUNT,
+// GIT_CONFIG_PARAMETERS, GIT_CONFIG_GLOBAL and the like are the user's
+// settings and count as they do for git.
 package gitinfo
 
 import (
@@ -72,7 +90,7 @@ type Facts struct {
 	// Tags are the tags pointing at HEAD, lightweight and annotated, newest
 	// version first.
 	Tags []string
-	// Describe is like `git describe --tags --always`, shallow-safe.
+	// Describe is what `git describe --tags --always` prints.
 	Describe string
 	// Dirty tells whether the work tree has changes per Options.Dirty; nil
 	// when unknown or DirtyOff.

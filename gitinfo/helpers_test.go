@@ -18,6 +18,9 @@ var (
 // TestMain makes git and Collect hermetic: a private HOME, no system config
 // and none of the machine's GIT_* variables.
 func TestMain(m *testing.M) {
+	if dir := os.Getenv("GITINFO_RSS_CHILD"); dir != "" {
+		rssChild(dir) // BenchmarkCollectPeakRSS's child
+	}
 	home, err := os.MkdirTemp("", "gitinfo-home-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -50,9 +53,10 @@ func needGit(t testing.TB) {
 
 // gitRepo is a repository built with the git CLI for a test.
 type gitRepo struct {
-	t    testing.TB
-	dir  string
-	tick atomic.Int64
+	t      testing.TB
+	dir    string
+	marker string // a file planted commands would create
+	tick   atomic.Int64
 }
 
 func newRepo(t testing.TB, args ...string) *gitRepo {

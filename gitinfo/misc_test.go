@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseDirtyMode(t *testing.T) {
@@ -61,71 +62,6 @@ func TestCollectErrors(t *testing.T) {
 	}
 }
 
-func TestWildmatch(t *testing.T) {
-	tests := []struct {
-		pattern, text string
-		want          bool
-	}{
-		{"*.log", "a.log", true},
-		{"*.log", "dir/a.log", false},
-		{"**/cache/**", "a/cache/b/c", true},
-		{"**/cache/**", "cache/x", true},
-		{"a/**/b", "a/b", true},
-		{"a/**/b", "a/x/y/b", true},
-		{"a/*/b", "a/x/y/b", false},
-		{"foo?", "foo/", false},
-		{"[a-c]x", "bx", true},
-		{"[!a-c]x", "bx", false},
-		{"[[:digit:]]*", "7up", true},
-		{"\\*lit", "*lit", true},
-		{"\\*lit", "xlit", false},
-		{"[]]", "]", true},
-		{"abc[", "abc[", false},
-		{"**", "any/thing", true},
-		{"x**y", "xaby", true},
-	}
-	for _, tt := range tests {
-		if got := wildmatch(tt.pattern, tt.text); got != tt.want {
-			t.Errorf("wildmatch(%q, %q) = %v, want %v", tt.pattern, tt.text, got, tt.want)
-		}
-	}
-}
-
-func TestVersionSort(t *testing.T) {
-	in := []string{"v1.2.0", "v1.10.0", "v1.9.0", "v2.0.0-rc1", "v1.10.1", "v0.9"}
-	sortVersionsDesc(in)
-	want := "v2.0.0-rc1 v1.10.1 v1.10.0 v1.9.0 v1.2.0 v0.9"
-	if got := strings.Join(in, " "); got != want {
-		t.Errorf("sorted = %s, want %s", got, want)
-	}
-}
-
-func TestConfigParse(t *testing.T) {
-	c := newGitConfig()
-	// go-git's format/config decoder gets the continuation ("a\n b"), the
-	// legacy [section.Sub] header (a syntax error) and "key =" versus
-	// "key" (both "") wrong.
-	c.parse("[core]\n\tfileMode = false ; comment\n\tbare\n\tsymlinks =\n[remote \"origin\"]\n\turl = \"https://h/x\" # c\n[Remote \"Up\"]\n\tURL = a\\\n b\n[branch.Main]\n\tremote = origin\n", nil)
-	tests := []struct{ key, want string }{
-		{"branch.main.remote", "origin"},
-		{"core.filemode", "false"},
-		{"core.bare", "true"},
-		{"remote.origin.url", "https://h/x"},
-		{"remote.Up.url", "a b"},
-	}
-	for _, tt := range tests {
-		if got, _ := c.get(tt.key); got != tt.want {
-			t.Errorf("get(%q) = %q, want %q", tt.key, got, tt.want)
-		}
-	}
-	if c.boolean("core.fileMode", true) {
-		t.Error("core.fileMode should be false")
-	}
-	if !c.boolean("core.bare", false) || c.boolean("core.symlinks", true) {
-		t.Error(`a bare "key" is true and "key =" is false, as in git`)
-	}
-}
-
 // When HEAD cannot be read, the work tree is not compared with an empty tree
 // (which would call every clean repository dirty): the answer is git's own,
 // and unknown, with the reason, where git cannot answer either.
@@ -167,5 +103,28 @@ func TestDirtyWhenHeadUnreadable(t *testing.T) {
 				t.Errorf("dirty = %s, git status says %v", fmtBool(f.Dirty), want)
 			}
 		})
+	}
+}
+
+// TestCollectStopsWithContext: cancelling the context stops the git
+// commands under way (here a status waiting on a slow clean filter).
+func TestCollectStopsWithContext(t *testing.T) {
+	r := newRepo(t).basic()
+	r.git("config", "filter.slow.clean", "sleep 10; cat")
+	r.write(".gitattributes", "*.dat filter=slow\n")
+	r.write("big.dat", "x\n")
+	r.git("-c", "filter.slow.clean=cat", "add", ".")
+	r.git("-c", "filter.slow.clean=cat", "commit", "-q", "-m", "slow filter")
+	future := time.Now().Add(time.Hour)
+	must(t, os.Chtimes(filepath.Join(r.dir, "big.dat"), future, future))
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	f, err := Collect(ctx, r.dir, Options{LookupEnv: noEnv})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Collect = %+v, %v; want the context's error", f, err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Collect returned %s after the context ended", d)
 	}
 }

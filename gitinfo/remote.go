@@ -77,6 +77,16 @@ func stripOnce(rawURL string) string {
 	}
 	if at := strings.LastIndexByte(head, '@'); at >= 0 {
 		rest = rest[at+1:]
+	} else if looksLikeUserinfo(head) {
+		// user:pa/ss@host: a password may hold an unencoded '/', so the
+		// user info runs to the last '@' before any query or fragment.
+		if at := strings.IndexByte(rest, '@'); at >= 0 {
+			end := len(rest)
+			if q := strings.IndexAny(rest[at:], "?#"); q >= 0 {
+				end = at + q
+			}
+			rest = rest[strings.LastIndexByte(rest[:end], '@')+1:]
+		}
 	}
 	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {
@@ -108,6 +118,25 @@ func stripOnce(rawURL string) string {
 		out += "#" + fragment
 	}
 	return strings.TrimSpace(out)
+}
+
+// looksLikeUserinfo reports whether the text before a URL's first '/' is
+// "user:secret" rather than "host" or "host:port" (an all-digit password is
+// taken for a port).
+func looksLikeUserinfo(authority string) bool {
+	if strings.HasPrefix(authority, "[") { // an IPv6 literal
+		return false
+	}
+	colon := strings.LastIndexByte(authority, ':')
+	if colon < 0 {
+		return false
+	}
+	for _, r := range authority[colon+1:] {
+		if r < '0' || r > '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // filterParams drops key=value pairs whose key looks like a credential.

@@ -28,6 +28,14 @@ func TestStripCredentials(t *testing.T) {
 		{"https://user:pa?ss@host/x.git", "https://host/x.git"},
 		{"https://user:pa#ss@host/x.git", "https://host/x.git"},
 		{"https://host/x?ref=a@b", "https://host/x"},
+		{"https://user:pa/ss@host/x.git", "https://host/x.git"},
+		{"https://user:p/a@s/s@host/x.git", "https://host/x.git"},
+		{"https://user:pa/ss@host", "https://host"},
+		{"https://user:pa/s/s@host:8443/x.git", "https://host:8443/x.git"},
+		{"https://host:8443/x.git", "https://host:8443/x.git"},
+		{"https://host/org/pkg@v1", "https://host/org/v1"},
+		{"https://host:8443/x@y", "https://host:8443/y"},
+		{"https://[::1]:8443/x", "https://[::1]:8443/x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -1,80 +1,43 @@
 package gitinfo
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// versionCmp compares like git's version sort (glibc strverscmp): digit
-// runs compare numerically; runs with leading zeros are fractional and sort
-// before plain numbers.
+// versionCmp compares tag names as git's version sort does for tags
+// without versionsort.suffix: runs of digits compare as numbers.
 func versionCmp(a, b string) int {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if isDigit(a[i]) && isDigit(b[j]) {
-			si, sj := i, j
-			for i < len(a) && isDigit(a[i]) {
-				i++
+	for a != "" && b != "" {
+		i, j := digits(a), digits(b)
+		if i == 0 || j == 0 {
+			if a[0] != b[0] {
+				return cmp.Compare(a[0], b[0])
 			}
-			for j < len(b) && isDigit(b[j]) {
-				j++
-			}
-			if c := numRunCmp(a[si:i], b[sj:j]); c != 0 {
-				return c
-			}
+			a, b = a[1:], b[1:]
 			continue
 		}
-		if a[i] != b[j] {
-			if a[i] < b[j] {
-				return -1
-			}
-			return 1
+		x, y := strings.TrimLeft(a[:i], "0"), strings.TrimLeft(b[:j], "0")
+		if c := cmp.Or(cmp.Compare(len(x), len(y)), strings.Compare(x, y)); c != 0 {
+			return c
 		}
-		i++
-		j++
+		a, b = a[i:], b[j:]
 	}
-	switch {
-	case len(a)-i < len(b)-j:
-		return -1
-	case len(a)-i > len(b)-j:
-		return 1
-	}
-	return 0
+	return cmp.Compare(len(a), len(b))
 }
 
-func numRunCmp(x, y string) int {
-	fx, fy := len(x) > 1 && x[0] == '0', len(y) > 1 && y[0] == '0'
-	switch {
-	case fx && !fy:
-		return -1
-	case !fx && fy:
-		return 1
-	case fx && fy:
-		// fractional parts compare as strings
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
+// digits returns the length of the run of digits s starts with.
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
 	}
-	if len(x) != len(y) {
-		if len(x) < len(y) {
-			return -1
-		}
-		return 1
-	}
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
+	return n
 }
 
-// sortVersionsDesc sorts names newest version first (like
-// `git tag --sort=-v:refname`).
+// sortVersionsDesc sorts names newest version first, as
+// `git tag --sort=-v:refname` does.
 func sortVersionsDesc(names []string) {
-	sort.SliceStable(names, func(i, j int) bool { return versionCmp(names[i], names[j]) > 0 })
+	slices.SortStableFunc(names, func(a, b string) int { return versionCmp(b, a) })
 }

@@ -10,12 +10,31 @@ const generatedDataKey = "generated_data"
 
 // carriedStateKeys are the state keys, besides the images and the generated
 // data, that the Artifact copies from its source so that post-processors
-// chained after enrich can still read them: once PostProcess returns, the
-// source artifact of a plugin can no longer be asked anything.
+// chained after enrich still read them: once PostProcess returns, the source
+// artifact of a plugin can no longer be asked anything. They are every key
+// the post-processors of Packer core and of the amazon, azure,
+// googlecompute, docker, vsphere and vagrant plugins read from their input
+// artifact (their source at Packer v1.16.0 and the plugins' latest
+// releases), and the legacy Atlas metadata many builders still answer. The
+// carry_state_keys option adds more.
 var carriedStateKeys = []string{
-	"atlas.artifact.metadata", // Vagrant Cloud / legacy Atlas metadata, set by many builders
-	"amis",                    // amazon-ebs: region to AMI id
+	"docker_tags",                   // docker-push: the tags docker-tag made
+	"ImageName",                     // googlecompute-export: the image to export
+	"ProjectId",                     // googlecompute-export: its project
+	"BuildZone",                     // googlecompute-export: the zone it was built in
+	"diskType",                      // vagrant (libvirt): the disk format
+	"diskName",                      // vagrant (libvirt): the disk file
+	"domainType",                    // vagrant (libvirt): the domain type
+	"artifact.conf.format",          // vsphere-template: the export format
+	"artifact.conf.keep_registered", // vsphere-template: keep the VM registered
+	"artifact.conf.skip_export",     // vsphere-template: skip the export
+	"atlas.artifact.metadata",       // legacy Atlas / Vagrant Cloud metadata
 }
+
+// enrichLabelsKey is the state key under which an enrich artifact serves
+// the labels it added, so that a later enrich in the same chain replaces
+// them instead of seeing them as conflicting labels of the image.
+const enrichLabelsKey = "enrich.labels"
 
 // Artifact is what the enrich post-processor returns: the builder's artifact
 // with enriched metadata. Its images carry the added labels, its generated
@@ -55,8 +74,9 @@ func (a *Artifact) Id() string { return a.id } //nolint:revive // name set by pa
 func (a *Artifact) String() string { return a.str }
 
 // State returns the enriched images under image.ArtifactStateURI, the
-// generated data with the added labels under "generated_data", and what the
-// source answered for the other keys it carries.
+// generated data with the added labels under "generated_data", the added
+// labels under "enrich.labels", and what the source answered for the other
+// keys it carries.
 func (a *Artifact) State(name string) interface{} {
 	switch name {
 	case image.ArtifactStateURI:
@@ -66,6 +86,8 @@ func (a *Artifact) State(name string) interface{} {
 		return a.images
 	case generatedDataKey:
 		return a.generated
+	case enrichLabelsKey:
+		return a.Labels()
 	default:
 		return a.state[name]
 	}

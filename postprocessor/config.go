@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -63,16 +61,22 @@ type Config struct {
 	// What to do when an image already has a label with the same name and a
 	// different value (set by the builder or an earlier post-processor):
 	// `override` (the default) replaces it, `keep` keeps the image's value,
-	// `error` fails the build and names the labels.
+	// `error` fails the build and names the labels. The build then fails
+	// after the image exists, so Packer deletes the builder's artifact
+	// unless another post-processors sequence keeps it. Labels an earlier
+	// enrich added are never a conflict.
 	OnConflict string `mapstructure:"on_conflict"`
 	// A path inside the git repository to describe. Defaults to the
 	// directory Packer runs in. Packer looks upward from it for the
 	// repository, as git does, so any directory of the work tree will do; in
 	// HCL2, `path.root` names the template's directory.
 	GitPath string `mapstructure:"git_path"`
-	// Fail the build when `git_path` is not inside a git repository. By
-	// default the post-processor says so in the output and adds the other
-	// labels without the git ones.
+	// Refuse the template (at `packer validate`, and before any builder
+	// runs) when `git_path` is not inside a git repository. By default the
+	// post-processor says so in the output and adds the other labels
+	// without the git ones. If the repository cannot be read once the
+	// image exists, the build goes on without the git labels and says so:
+	// failing then would cost the image.
 	GitRequired bool `mapstructure:"git_required"`
 	// What makes the work tree count as dirty for the `git_dirty` label:
 	// `all` (the default) counts changes to tracked files and untracked
@@ -100,10 +104,20 @@ type Config struct {
 	// entries of other builds are kept. The
 	// file is written atomically under a lock, so parallel builds and
 	// several Packer processes can share it. Its directory is created when
-	// missing. No file is written by default.
+	// missing. It must be a regular file or a path that does not exist yet;
+	// a symlink is written through to its target (see "Output file rules").
+	// No file is written by default.
 	OutputPath string `mapstructure:"output"`
+	// More state keys of the builder's artifact for enrich's artifact to
+	// answer, for post-processors chained after enrich that read keys
+	// enrich does not carry already (see "Carried state keys"). A key the
+	// builder's artifact does not answer is left out.
+	CarryStateKeys []string `mapstructure:"carry_state_keys"`
 
 	ctx interpolate.Context
+	// undecoded is set when the options could not be decoded at all, so
+	// that nothing of them can be trusted.
+	undecoded bool
 }
 
 // Label styles, conflict policies and their valid values.
@@ -132,6 +146,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 		},
 	}, raws...)
 	if err != nil {
+		c.undecoded = true
 		return err
 	}
 
@@ -165,8 +180,26 @@ func (c *Config) prepare(raws ...interface{}) error {
 	if err := gitopts.CheckGitPath(c.GitPath); err != nil {
 		add(err)
 	}
-	if err := checkOutput(c.OutputPath); err != nil {
+	if c.OutputPath != "" && !strings.Contains(c.OutputPath, gitopts.Unknown) {
+		if _, err := resolveOutput(c.OutputPath); err != nil {
+			add(err)
+		}
+	}
+	for _, err := range c.checkCarryStateKeys() {
 		add(err)
+	}
+	for _, err := range c.checkGCEKeys() {
+		add(err)
+	}
+	for _, err := range c.checkSensitiveLabels() {
+		add(err)
+	}
+	if errs == nil || len(errs.Errors) == 0 {
+		// Only a configuration that is otherwise valid is worth the time
+		// of reading the repository.
+		if err := c.checkGitRequired(); err != nil {
+			add(err)
+		}
 	}
 	for _, err := range c.checkGeneratedDataLabels() {
 		add(err)
@@ -179,18 +212,6 @@ func (c *Config) prepare(raws ...interface{}) error {
 	}
 	if errs != nil && len(errs.Errors) > 0 {
 		return errs
-	}
-	return nil
-}
-
-// checkOutput reports an output that is a directory. Paths still unknown
-// at validate time (HCL2's "<unknown>") are checked when the build runs.
-func checkOutput(path string) error {
-	if path == "" || strings.Contains(path, gitopts.Unknown) {
-		return nil
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("output: %s is a directory; name the JSON file to write, such as %s", path, filepath.Join(path, "enriched.json"))
 	}
 	return nil
 }
@@ -233,12 +254,12 @@ func (c *Config) checkLabels() []error {
 		added[c.labelKey(name)] = name
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.Labels)) {
-		if strings.TrimSpace(k) == "" {
-			errs = append(errs, errors.New("labels: a label name is empty; give every label a name"))
-			continue
-		}
-		if strings.ContainsAny(k, "\n\r\t") || strings.TrimSpace(k) != k {
-			errs = append(errs, fmt.Errorf("labels[%q]: a label name cannot have surrounding spaces, tabs or line breaks", k))
+		if err := checkLabelName(k); err != nil {
+			if strings.TrimSpace(k) == "" {
+				errs = append(errs, fmt.Errorf("labels: %w", err))
+			} else {
+				errs = append(errs, fmt.Errorf("labels[%q]: %w", k, err))
+			}
 			continue
 		}
 		if c.LabelStyle == styleGCE && !gceName(k) {
@@ -307,19 +328,9 @@ func (c *Config) addedLabelNames() []string {
 	return names
 }
 
-// secretMarkers are parts of generated data keys that hold secrets, such as
-// Password, SSHPrivateKey or WinRMPassword.
-var secretMarkers = []string{"password", "secret", "privatekey", "private_key", "token", "credential", "apikey", "api_key", "passphrase"}
-
-func isSecretKey(key string) bool {
-	k := strings.ToLower(key)
-	for _, m := range secretMarkers {
-		if strings.Contains(k, m) {
-			return true
-		}
-	}
-	return false
-}
+// checkLabelName refuses a label name that is empty, has surrounding
+// spaces, or holds a character no label name may hold.
+func checkLabelName(k string) error { return labels.CheckName(k) }
 
 func quoteList(list []string) string {
 	q := make([]string, len(list))

@@ -31,6 +31,7 @@ type FlatConfig struct {
 	FallbackProvider    *string           `mapstructure:"fallback_provider" cty:"fallback_provider" hcl:"fallback_provider"`
 	FallbackRegion      *string           `mapstructure:"fallback_region" cty:"fallback_region" hcl:"fallback_region"`
 	OutputPath          *string           `mapstructure:"output" cty:"output" hcl:"output"`
+	CarryStateKeys      []string          `mapstructure:"carry_state_keys" cty:"carry_state_keys" hcl:"carry_state_keys"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -66,6 +67,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"fallback_provider":          &hcldec.AttrSpec{Name: "fallback_provider", Type: cty.String, Required: false},
 		"fallback_region":            &hcldec.AttrSpec{Name: "fallback_region", Type: cty.String, Required: false},
 		"output":                     &hcldec.AttrSpec{Name: "output", Type: cty.String, Required: false},
+		"carry_state_keys":           &hcldec.AttrSpec{Name: "carry_state_keys", Type: cty.List(cty.String), Required: false},
 	}
 	return s
 }

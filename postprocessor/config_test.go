@@ -1,6 +1,7 @@
 package postprocessor
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -85,6 +86,7 @@ func TestConfigureBadInput(t *testing.T) {
 	if len(cases) < 30 {
 		t.Fatalf("only %d bad configurations", len(cases))
 	}
+	r := newTestRepo(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var p PostProcessor
@@ -95,6 +97,31 @@ func TestConfigureBadInput(t *testing.T) {
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+		// The same configuration in HCL2's second Configure, inside
+		// PostProcess after the build: never a failure, the same message
+		// shown, the builder's artifact kept.
+		t.Run(tc.name+" after the build", func(t *testing.T) {
+			p := configured(t, map[string]interface{}{"git_path": r.dir}, nil)
+			late := map[string]interface{}{"git_path": r.dir}
+			for k, v := range tc.config {
+				late[k] = v
+			}
+			if err := p.Configure(late, packerVars()); err != nil {
+				t.Fatalf("the second Configure failed after the build: %v", err)
+			}
+			ui, out := testUI()
+			source := sourceArtifact(twoRegions(), nil)
+			got, keep, force, err := p.PostProcess(context.Background(), ui, source)
+			if err != nil || got == nil || !keep || !force || source.DestroyCalled {
+				t.Fatalf("PostProcess: %v (artifact %v, keep %v, force %v, destroyed %v)", err, got, keep, force, source.DestroyCalled)
+			}
+			ui1 := strings.Join(strings.Fields(out.String()), " ")
+			for _, w := range tc.want {
+				if !strings.Contains(ui1, strings.Join(strings.Fields(w), " ")) && !strings.Contains(out.String(), w) {
+					t.Errorf("UI does not say %q:\n%s", w, out)
 				}
 			}
 		})
@@ -122,8 +149,9 @@ func TestConfigureGoodInput(t *testing.T) {
 			"label_style":           "oci",
 			"exclude_labels":        []string{"git_remote", "source_ami_name"},
 			"on_conflict":           "keep",
-			"git_path":              "/tmp",
+			"git_path":              ".", // this module's own checkout
 			"git_required":          true,
+			"carry_state_keys":      []string{"my_key"},
 			"dirty_check":           "tracked",
 			"fallback_image":        true,
 			"fallback_provider":     "aws",
@@ -187,7 +215,8 @@ func TestConfigureJSONBuildPlaceholders(t *testing.T) {
 		t.Fatalf("a declared build variable failed validation: %v", err)
 	}
 
-	err = p.Configure(map[string]interface{}{
+	var q PostProcessor
+	err = q.Configure(map[string]interface{}{
 		"labels": map[string]string{"ami": "{{ build `NoSuchKey` }}"},
 	}, packerVars(), placeholders("SourceAMI"))
 	if err == nil || !strings.Contains(err.Error(), `labels["ami"]`) || !strings.Contains(err.Error(), "NoSuchKey") {

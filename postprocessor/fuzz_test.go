@@ -1,13 +1,18 @@
 package postprocessor
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
 // valueFrom builds a nested value of the kinds msgpack produces (maps with
@@ -86,7 +91,7 @@ func FuzzDecodeImages(f *testing.F) {
 		}
 		for i := range images {
 			img := &images[i]
-			conflicts := mergeLabels(img, map[string]string{"git_commit": "c"}, conflictOverride)
+			conflicts := mergeLabels(img, map[string]string{"git_commit": "c"}, nil, conflictOverride)
 			if img.Labels["git_commit"] != "c" {
 				t.Fatalf("override left git_commit = %q (conflicts %v)", img.Labels["git_commit"], conflicts)
 			}
@@ -113,7 +118,7 @@ func FuzzBuildLabels(f *testing.F) {
 			return // refused at validate time, with an error
 		}
 		c := &p.config
-		labels := c.buildLabels(facts{
+		labels, _ := c.buildLabels(facts{
 			Git:        &gitinfo.Facts{Commit: "0123456789abcdef0123456789abcdef01234567", ShortCommit: "0123456", Branch: "main", CommitTime: fixedTime},
 			BuildTime:  fixedTime,
 			BuildName:  "web",
@@ -140,9 +145,97 @@ func FuzzBuildLabels(f *testing.F) {
 			t.Fatalf("git commit under %q = %q", commitKey, labels[commitKey])
 		}
 		img := image.Image{ImageID: "i", ProviderName: "p"}
-		mergeLabels(&img, labels, c.OnConflict)
+		mergeLabels(&img, labels, nil, c.OnConflict)
 		if len(img.Labels) != len(labels) {
 			t.Fatalf("merging into an empty image gave %d labels, want %d", len(img.Labels), len(labels))
+		}
+	})
+}
+
+// FuzzLabelNames: Configure accepts a label name only when it has no
+// control, format, line or paragraph separator character and is valid
+// UTF-8, and refuses every name that has one, with an error naming labels.
+func FuzzLabelNames(f *testing.F) {
+	for _, s := range []string{"team", "a\x00b", "a\u2028b", "a\u2029b", "a\u0085b", "team\u200b", "\ufeffx", "te\xffam", "ÄÖÜ", "a.b/c-d_e", "x\u202ey", "\U000E0001tag"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		var p PostProcessor
+		err := p.Configure(map[string]interface{}{"labels": map[string]string{name: "v"}}, packerVars())
+		_, bad := labels.BadNameRune(name)
+		if !utf8.ValidString(name) {
+			bad = true
+		}
+		for _, r := range name {
+			if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
+				bad = true
+			}
+		}
+		switch {
+		case bad && err == nil:
+			t.Fatalf("Configure accepted the label name %q", name)
+		case err != nil && !strings.Contains(err.Error(), "labels"):
+			t.Fatalf("the error for %q does not name labels: %v", name, err)
+		}
+	})
+}
+
+// FuzzSecretCheck: a label whose value holds a secret of the generated data
+// in any letter case, or base64 (standard or URL alphabet, with or without
+// padding) or hex encoded (of the secret as it is, in lower or in upper
+// case), never reaches the labels, whatever surrounds it.
+func FuzzSecretCheck(f *testing.F) {
+	f.Add("hunter2-xyz", "pre ", " post", 0, uint64(0))
+	f.Add("S3cr3t!", "", "", 1, uint64(0b1010101))
+	f.Add("pässwörd", "x", "", 2, uint64(0))
+	f.Add("abcd", "ab", "c", 5, uint64(3))
+	f.Fuzz(func(t *testing.T, secretValue, prefix, suffix string, enc int, caseMask uint64) {
+		if len(secretValue) < minSecretLen || !utf8.ValidString(secretValue+prefix+suffix) {
+			return
+		}
+		variant := []string{secretValue, strings.ToLower(secretValue), strings.ToUpper(secretValue)}[int(caseMask%3)]
+		var carried string
+		switch (enc%8 + 8) % 8 {
+		case 0: // the value with any letters' case changed
+			var b strings.Builder
+			i := 0
+			for _, r := range secretValue {
+				if caseMask&(1<<(i%64)) != 0 {
+					r = unicode.SimpleFold(r)
+				}
+				b.WriteRune(r)
+				i++
+			}
+			carried = b.String()
+		case 1:
+			carried = base64.StdEncoding.EncodeToString([]byte(variant))
+		case 2:
+			carried = base64.URLEncoding.EncodeToString([]byte(variant))
+		case 3:
+			carried = base64.RawStdEncoding.EncodeToString([]byte(variant))
+		case 4:
+			carried = base64.RawURLEncoding.EncodeToString([]byte(variant))
+		case 5:
+			carried = hex.EncodeToString([]byte(variant))
+		case 6:
+			carried = strings.ToUpper(hex.EncodeToString([]byte(variant)))
+		case 7: // inside a longer base64 string, at any alignment
+			carried = base64.StdEncoding.EncodeToString([]byte(prefix + variant + suffix))
+		}
+		label := prefix + carried + suffix
+		c := &Config{LabelStyle: styleSnake, OnConflict: conflictOverride}
+		generated := map[string]interface{}{"DbPass": secretValue}
+		labels, dropped := c.buildLabels(facts{
+			Generated:  generated,
+			UserLabels: map[string]string{"leak": label, "team": "web"},
+			Secrets:    knownSecrets(nil, nil, generated),
+		})
+		if _, ok := labels["leak"]; ok {
+			t.Fatalf("the label %q carries the secret %q (encoding %d) and was kept", label, secretValue, enc)
+		}
+		want := `the label "leak" was left out: its value carries the generated data's "DbPass", and labels are never given secrets`
+		if len(dropped) != 1 || dropped[0] != want {
+			t.Fatalf("messages %q: want only %q", dropped, want)
 		}
 	})
 }

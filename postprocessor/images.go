@@ -79,7 +79,9 @@ func stringKeyed(v interface{}) map[string]interface{} {
 // another value.
 // With the "keep" policy the image's values stay; with "override" (and
 // "error", which the caller turns into a failure) the added values win.
-func mergeLabels(img *image.Image, labels map[string]string, policy string) []string {
+// A label an earlier enrich of the chain added (prior, the labels it
+// served) is never a conflict: this enrich's value replaces it.
+func mergeLabels(img *image.Image, labels, prior map[string]string, policy string) []string {
 	merged := make(map[string]string, len(img.Labels)+len(labels))
 	for k, v := range img.Labels {
 		merged[k] = v
@@ -87,6 +89,9 @@ func mergeLabels(img *image.Image, labels map[string]string, policy string) []st
 	var conflicts []string
 	for k, v := range labels {
 		old, had := merged[k]
+		if p, ok := prior[k]; ok && p == old {
+			had = false
+		}
 		if had && old != v {
 			conflicts = append(conflicts, k)
 			if policy == conflictKeep {

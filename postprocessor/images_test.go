@@ -80,7 +80,7 @@ func TestMergeLabels(t *testing.T) {
 	}
 	for _, tc := range cases {
 		img := image.Image{Labels: map[string]string{"a": "old", "b": "same", "d": "kept"}}
-		conflicts := mergeLabels(&img, map[string]string{"a": "new", "b": "same", "c": "added"}, tc.policy)
+		conflicts := mergeLabels(&img, map[string]string{"a": "new", "b": "same", "c": "added"}, nil, tc.policy)
 		if !reflect.DeepEqual(img.Labels, tc.want) || !reflect.DeepEqual(conflicts, tc.conflicts) {
 			t.Errorf("%s: labels %v conflicts %v, want %v %v", tc.policy, img.Labels, conflicts, tc.want, tc.conflicts)
 		}

@@ -40,6 +40,7 @@ type facts struct {
 	RunUUID    string
 	Generated  map[string]interface{}
 	UserLabels map[string]string // rendered
+	Secrets    secrets           // values no label may carry
 }
 
 // builtinValues returns the value of every built-in label that is known,
@@ -53,8 +54,9 @@ func builtinValues(f facts) map[string]string {
 
 // buildLabels returns the labels to add to every image: built-in labels,
 // generated data labels and the user's labels, with exclusions, prefix and
-// style applied.
-func (c *Config) buildLabels(f facts) map[string]string {
+// style applied; and a message for every label left out because its value
+// carries one of f.Secrets.
+func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 	values := builtinValues(f)
 	for name := range values {
 		if c.excluded(name, false) {
@@ -70,11 +72,19 @@ func (c *Config) buildLabels(f facts) map[string]string {
 			values[name] = s
 		}
 	}
-	out := c.naming().Apply(values)
+	raw := make(map[string]string, len(values)+len(f.UserLabels))
+	for name, value := range values {
+		raw[c.naming().Key(name)] = value
+	}
 	for k, v := range f.UserLabels {
+		raw[k] = v
+	}
+	dropped := f.Secrets.dropSecrets(raw)
+	out := make(map[string]string, len(raw))
+	for k, v := range raw {
 		out[k] = c.labelValue(v)
 	}
-	return out
+	return out, dropped
 }
 
 // stringValue returns v as a label value when it is a string or a number

@@ -6,12 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/hashicorp/packer-plugin-sdk/filelock"
 )
 
 // OutputFile is the JSON document the `output` option writes: the enriched
@@ -92,29 +91,53 @@ func (c *Config) outputEntry(art *Artifact, f facts) OutputBuild {
 // again.
 const lockRetry = 20 * time.Millisecond
 
-// writeOutput sets entry as its build's entry of the output file at path.
-// Writers hold an exclusive lock on path+".lock" (flock, released by the
-// kernel if a process dies, so a lock is never stale and never stolen) for
-// the whole read-modify-write, and replace the file by renaming a complete
-// temporary file over it, so a reader sees either the old or the new file.
-// A file that is not an output file is left untouched and reported. It
-// returns the entry it replaced, if any.
-func writeOutput(ctx context.Context, path string, entry OutputBuild) (*OutputBuild, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil { //nolint:gosec // an output directory others may read, like Packer's
-		return nil, fmt.Errorf("creating the directory of %s: %w", path, err)
-	}
-	lock := filelock.New(path + ".lock")
-	locked, err := lockContext(ctx, lock, lockRetry)
-	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", path+".lock", err)
-	}
-	if !locked {
-		return nil, fmt.Errorf("locking %s: lock not acquired", path+".lock")
-	}
-	defer func() { _ = lock.Unlock() }()
+// maxOutputSize is the most enrich reads of an existing output file: 16 MiB,
+// tens of thousands of build entries. A larger file is left as it is.
+const maxOutputSize = 16 << 20
 
-	doc, mode, err := readOutputFile(path)
+// lockedOutput is the output file, open and locked against other writers.
+type lockedOutput struct {
+	file    *os.File
+	created bool // the file did not exist and was created empty
+	// beforeReplace runs before the new file is renamed over the output;
+	// release ends the lock.
+	beforeReplace func()
+	release       func() error
+}
+
+// writeOutput sets entry as its build's entry of the output file at path.
+// The output is resolved as resolveOutput says (a symlink is written
+// through to its target). Writers hold an exclusive lock on the output file
+// itself (see lockOutput) for the whole read-modify-write, and replace the
+// file by renaming a complete temporary file over it, so a reader sees
+// either the old or the new file, and nothing is left beside it. Top-level
+// keys other than "builds" are kept. A file that is not an output file is
+// left untouched and reported. say is told who holds the lock while
+// writeOutput waits for it. It returns the entry it replaced, if any.
+func writeOutput(ctx context.Context, path string, entry OutputBuild, say func(string)) (*OutputBuild, error) {
+	target, err := resolveOutput(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil { //nolint:gosec // an output directory others may read, like Packer's
+		return nil, fmt.Errorf("creating the directory of %s: %w", target, err)
+	}
+	lock, err := lockOutput(ctx, target, say)
+	if err != nil {
+		return nil, err
+	}
+	written := false
+	defer func() {
+		if !written && lock.created {
+			// Leave no empty file behind.
+			if fi, err := os.Lstat(target); err == nil && fi.Size() == 0 {
+				_ = os.Remove(target)
+			}
+		}
+		_ = lock.release()
+	}()
+
+	doc, mode, err := readOutputFile(lock.file, target)
 	if err != nil {
 		return nil, err
 	}
@@ -131,29 +154,47 @@ func writeOutput(ctx context.Context, path string, entry OutputBuild) (*OutputBu
 		return nil, fmt.Errorf("encoding the entry of %s: %w", key, err)
 	}
 	doc.Builds[key] = raw
-
-	out, err := json.MarshalIndent(doc, "", "  ")
+	builds, err := json.Marshal(doc.Builds)
 	if err != nil {
-		return nil, fmt.Errorf("encoding %s: %w", path, err)
+		return nil, fmt.Errorf("encoding %s: %w", target, err)
 	}
-	return replaced, replaceFile(path, append(out, '\n'), mode)
+	doc.top["builds"] = builds
+
+	out, err := json.MarshalIndent(doc.top, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding %s: %w", target, err)
+	}
+	lock.beforeReplace()
+	if err := replaceFile(target, append(out, '\n'), mode); err != nil {
+		return nil, err
+	}
+	written = true
+	return replaced, nil
 }
 
-// readOutputFile reads the output file at path, an empty document when it
-// does not exist or is empty, and the file's mode to keep. Anything but a
-// JSON object with a "builds" object is refused.
-func readOutputFile(path string) (OutputFile, fs.FileMode, error) {
-	doc := OutputFile{Builds: map[string]json.RawMessage{}}
+// outputDoc is an output file as read: its top-level keys, kept as they
+// are, and its builds.
+type outputDoc struct {
+	top    map[string]json.RawMessage
+	Builds map[string]json.RawMessage
+}
+
+// readOutputFile reads the output file f (named path), an empty document
+// when it is empty, and the file's mode to keep. Anything but a JSON object
+// with a "builds" object is refused, as is a file larger than
+// maxOutputSize.
+func readOutputFile(f *os.File, path string) (outputDoc, fs.FileMode, error) {
+	doc := outputDoc{top: map[string]json.RawMessage{}, Builds: map[string]json.RawMessage{}}
 	mode := fs.FileMode(0o644)
-	data, err := os.ReadFile(path) //nolint:gosec // the path is the user's own option
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return doc, mode, nil
-	case err != nil:
+	if fi, err := f.Stat(); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxOutputSize+1))
+	if err != nil {
 		return doc, mode, fmt.Errorf("reading %s: %w", path, err)
 	}
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
+	if len(data) > maxOutputSize {
+		return doc, mode, fmt.Errorf("%s is larger than %d MiB, more than an enrich output file holds; it was left as it is: remove it or choose another output path", path, maxOutputSize>>20)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return doc, mode, nil
@@ -161,14 +202,16 @@ func readOutputFile(path string) (OutputFile, fs.FileMode, error) {
 	refuse := func(reason error) error {
 		return fmt.Errorf("%s exists but is not an enrich output file (%w); it was left as it is: remove it or choose another output path", path, reason)
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
+	if err := json.Unmarshal(data, &doc.top); err != nil {
 		return doc, mode, refuse(err)
 	}
-	if top["builds"] == nil {
+	if doc.top == nil {
+		return doc, mode, refuse(errors.New("it is null"))
+	}
+	if doc.top["builds"] == nil {
 		return doc, mode, refuse(errors.New(`it has no "builds"`))
 	}
-	if err := json.Unmarshal(top["builds"], &doc.Builds); err != nil {
+	if err := json.Unmarshal(doc.top["builds"], &doc.Builds); err != nil {
 		return doc, mode, refuse(err)
 	}
 	if doc.Builds == nil {
@@ -177,33 +220,39 @@ func readOutputFile(path string) (OutputFile, fs.FileMode, error) {
 	return doc, mode, nil
 }
 
-// replaceFile writes data to a temporary file beside path, with the given
-// mode, and renames it over path.
+// replaceFile writes data, with the given mode, to the temporary file
+// tempOutputName(path) and renames it over path. Only the holder of the
+// output's lock calls it, so the fixed name is the holder's alone; a
+// temporary file a crashed run left is replaced.
 func replaceFile(path string, data []byte, mode fs.FileMode) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	name := tempOutputName(path)
+	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the leftover temporary file %s: %w", name, err)
+	}
+	tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode) //nolint:gosec // beside the user's output
 	if err != nil {
 		return fmt.Errorf("creating a temporary file for %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {
-			_ = os.Remove(tmp.Name())
+			_ = os.Remove(name)
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
 		_ = tmp.Close()
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	if err = tmp.Sync(); err != nil {
 		_ = tmp.Close()
-		return fmt.Errorf("syncing %s: %w", tmp.Name(), err)
+		return fmt.Errorf("syncing %s: %w", name, err)
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("closing %s: %w", tmp.Name(), err)
+		return fmt.Errorf("closing %s: %w", name, err)
 	}
-	if err = os.Chmod(tmp.Name(), mode); err != nil {
-		return fmt.Errorf("setting the mode of %s: %w", tmp.Name(), err)
+	if err = os.Chmod(name, mode); err != nil {
+		return fmt.Errorf("setting the mode of %s: %w", name, err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = os.Rename(name, path); err != nil {
 		return fmt.Errorf("replacing %s: %w", path, err)
 	}
 	return nil

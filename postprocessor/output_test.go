@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -46,7 +47,7 @@ func TestWriteOutput(t *testing.T) {
 		{entry("web", "3"), map[string]string{"web": "3", "db": "2"}}, // a rebuild replaces its own entry
 	}
 	for i, s := range steps {
-		if _, err := writeOutput(ctx, path, s.write); err != nil {
+		if _, err := writeOutput(ctx, path, s.write, nil); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
 		got := readOutput(t, path)
@@ -74,7 +75,7 @@ func TestWriteOutputKeepsMode(t *testing.T) {
 	}
 	fresh := filepath.Join(dir, "fresh.json")
 	for path, want := range map[string]os.FileMode{private: 0o600, fresh: 0o644} {
-		if _, err := writeOutput(context.Background(), path, entry("web", "1")); err != nil {
+		if _, err := writeOutput(context.Background(), path, entry("web", "1"), nil); err != nil {
 			t.Fatal(err)
 		}
 		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
@@ -108,7 +109,7 @@ func TestWriteOutputKeepsForeignEntries(t *testing.T) {
 	if err := os.WriteFile(path, []byte(foreign), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := writeOutput(context.Background(), path, entry("web", "1")); err != nil {
+	if _, err := writeOutput(context.Background(), path, entry("web", "1"), nil); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
@@ -124,7 +125,7 @@ func TestWriteOutputRefusesOtherFiles(t *testing.T) {
 		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		_, err := writeOutput(context.Background(), path, entry("web", "1"))
+		_, err := writeOutput(context.Background(), path, entry("web", "1"), nil)
 		if err == nil || !strings.Contains(err.Error(), "not an enrich output file") {
 			t.Errorf("%q: err = %v, want a refusal", content, err)
 		}
@@ -143,7 +144,7 @@ func TestWriteOutputConcurrentGoroutines(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			_, err := writeOutput(context.Background(), path, entry(fmt.Sprintf("build-%d", i), strconv.Itoa(i)))
+			_, err := writeOutput(context.Background(), path, entry(fmt.Sprintf("build-%d", i), strconv.Itoa(i)), nil)
 			errs <- err
 		}(i)
 	}
@@ -203,7 +204,7 @@ func TestMain(m *testing.M) {
 		each, _ := strconv.Atoi(parts[2])
 		for i := 0; i < each; i++ {
 			name := fmt.Sprintf("proc-%d-build-%d", proc, i)
-			if _, err := writeOutput(context.Background(), parts[0], entry(name, name)); err != nil {
+			if _, err := writeOutput(context.Background(), parts[0], entry(name, name), nil); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
@@ -226,4 +227,74 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	_ = os.RemoveAll(home)
 	os.Exit(code)
+}
+
+// Rule 3: files another user left beside the output (here root's output
+// file, its old-style .lock file and a temporary file) never break a run of
+// the user who owns the directory. Runs as root only, to act as both users.
+func TestWriteOutputOtherUsersLeftovers(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root, to leave files as one user and write as another")
+	}
+	const nobody = 65534
+	base := t.TempDir()
+	for _, d := range []string{filepath.Dir(base), base} {
+		if err := os.Chmod(d, 0o755); err != nil { //nolint:gosec // the other user must reach the test's files
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(base, "writer.test")
+	data, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil { //nolint:gosec // the test binary, run by another user
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "users-dir")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(dir, nobody, nobody); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "enriched.json")
+	// Root's leftovers: the output of a root run, its lock file as older
+	// versions left it (mode 0600), and a temporary file of a crashed run.
+	for name, content := range map[string]string{
+		out:                 `{"builds": {"root-build": {"name": "root-build"}}, "owner": "ops"}`,
+		out + ".lock":       "",
+		tempOutputName(out): "partial",
+	} {
+		if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run=^$") //nolint:gosec // the test binary itself
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s|%d|%d", writerEnv, out, 7, 1), "HOME="+dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the user's run failed: %v\n%s", err, b)
+	}
+	got := readOutput(t, out)
+	if _, ok := got["proc-7-build-0"]; !ok || got["root-build"].Name != "root-build" {
+		t.Errorf("entries %v: want the user's and root's", keysOf(got))
+	}
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), `"owner": "ops"`) {
+		t.Errorf("top-level key lost: %s", b)
+	}
+	if _, err := os.Stat(tempOutputName(out)); err == nil {
+		t.Errorf("the temporary file is still there")
+	}
+}
+
+func keysOf(m map[string]OutputBuild) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -26,6 +26,12 @@ import (
 // PostProcessor is the enrich post-processor.
 type PostProcessor struct {
 	config Config
+	// configured is set once Configure has succeeded. HCL2 calls Configure
+	// again inside PostProcess, after the build, with the build's values
+	// known: a problem found then (lateErr) must not fail the build, so it
+	// is shown with ui.Error and what it concerns is left out.
+	configured bool
+	lateErr    error
 
 	// now and lookupEnv stand for time.Now and os.LookupEnv; tests set
 	// them.
@@ -41,18 +47,43 @@ func (p *PostProcessor) ConfigSpec() hcldec.ObjectSpec {
 // Configure decodes and checks the configuration. Packer calls it once for
 // JSON templates and twice for HCL2 templates, first with the build's values
 // unknown.
+//
+// A call after a successful one is HCL2's call after the build: its
+// problems are kept for PostProcess to show instead of being returned,
+// because Packer deletes the builder's artifact when it fails.
 func (p *PostProcessor) Configure(raws ...interface{}) error {
+	late := p.configured
 	p.config = Config{}
-	return p.config.prepare(raws...)
+	p.lateErr = nil
+	err := p.config.prepare(raws...)
+	if err != nil && late {
+		p.lateErr = err
+		return nil
+	}
+	p.configured = err == nil
+	return err
 }
 
 // PostProcess adds the labels to the images of source and returns an
 // Artifact that serves them. Everything the Artifact serves is read from
 // source here: once PostProcess returns, a plugin can no longer ask the
 // source anything. The source is always kept.
+//
+// The builder's artifact exists by now, and Packer deletes it when a
+// post-processor fails, so nothing here fails the build but what the user
+// asked to fail on (on_conflict = "error") and a cancelled build: what
+// enrich cannot do it says with ui.Error and leaves out (a label it cannot
+// render or that would carry a secret, the git labels, the output file).
 func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source packersdk.Artifact) (packersdk.Artifact, bool, bool, error) {
 	const keep, forceKeep = true, true
 	c := &p.config
+	if p.lateErr != nil && c.undecoded {
+		ui.Error(fmt.Sprintf("once the build's values were known, the configuration could not be read, so the artifact is passed on without labels: %s", p.lateErr))
+		return source, keep, forceKeep, nil
+	}
+	if p.lateErr != nil {
+		ui.Error(fmt.Sprintf("once the build's values were known, the configuration had problems; enrich leaves out what they concern: %s", p.lateErr))
+	}
 
 	art := &Artifact{
 		builderID: source.BuilderId(),
@@ -61,21 +92,14 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 		str:       source.String(),
 		state:     map[string]interface{}{},
 	}
-	for _, key := range carriedStateKeys {
+	for _, key := range c.stateKeys() {
 		if v := source.State(key); v != nil {
 			art.state[key] = v
 		}
 	}
+	prior := stringMap(source.State(enrichLabelsKey))
 	generated := stringKeyed(source.State(generatedDataKey))
 	imageState := source.State(image.ArtifactStateURI)
-
-	userLabels, err := c.renderLabels(generated)
-	if err != nil {
-		return source, keep, forceKeep, err
-	}
-	if err := refuseSecrets(userLabels, generated); err != nil {
-		return source, keep, forceKeep, err
-	}
 
 	f := facts{
 		BuildTime:  p.clock().UTC().Truncate(time.Second),
@@ -83,19 +107,24 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 		BuildName:  c.PackerBuildName,
 		Builder:    c.PackerBuilderType,
 		Generated:  generated,
-		UserLabels: userLabels,
+		UserLabels: c.renderLabels(ui, generated),
+		Secrets:    knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, generated),
 	}
 	if v, ok := p.env()("PACKER_RUN_UUID"); ok {
 		f.RunUUID = v
 	}
+	var err error
 	f.Git, f.CI, err = p.gitFacts(ctx, ui)
 	if err != nil {
 		return source, keep, forceKeep, err
 	}
-	labels := c.buildLabels(f)
+	labels, dropped := c.buildLabels(f)
+	for _, msg := range dropped {
+		ui.Error(msg)
+	}
 	art.labels = labels
 
-	if err := p.labelImages(ui, art, imageState); err != nil {
+	if err := p.labelImages(ui, art, imageState, prior); err != nil {
 		return source, keep, forceKeep, err
 	}
 
@@ -108,24 +137,54 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	}
 
 	if c.OutputPath != "" {
-		entry := c.outputEntry(art, f)
-		replaced, err := writeOutput(ctx, c.OutputPath, entry)
-		if err != nil {
-			return source, keep, forceKeep, fmt.Errorf("enrich: output: %w", err)
-		}
-		if replaced != nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
-			ui.Error(fmt.Sprintf("output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
-				"give the builds different names (a source used in two build blocks has one name)", entry.Key(), c.OutputPath))
-		}
+		p.writeOutput(ctx, ui, art, f)
 	}
 
 	p.report(ui, art)
 	return art, keep, forceKeep, nil
 }
 
+// writeOutput writes the build's entry to the output file, or says with
+// ui.Error why it could not.
+func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *Artifact, f facts) {
+	c := &p.config
+	if strings.Contains(c.OutputPath, gitopts.Unknown) {
+		ui.Error(fmt.Sprintf("output: the labels were not written to %s: the value of the build it names was never known (the builder does not give it)", c.OutputPath))
+		return
+	}
+	entry := c.outputEntry(art, f)
+	replaced, err := writeOutput(ctx, c.OutputPath, entry, ui.Say)
+	if err != nil {
+		ui.Error(fmt.Sprintf("output: the labels were not written to %s: %s", c.OutputPath, err))
+		return
+	}
+	if replaced != nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
+		ui.Error(fmt.Sprintf("output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
+			"give the builds different names (a source used in two build blocks has one name)", entry.Key(), c.OutputPath))
+	}
+}
+
+// stringMap returns v as a map of strings, as an enrich artifact's labels
+// arrive (directly or decoded from msgpack); nil for anything else.
+func stringMap(v interface{}) map[string]string {
+	m := stringKeyed(v)
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, val := range m {
+		if s, ok := stringValue(val); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
 // labelImages decodes the source's images, or makes the fallback image, and
 // adds the labels to every one of them, as on_conflict says.
-func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState interface{}) error {
+// Labels an earlier enrich of the chain added (prior) are replaced without
+// counting as conflicts.
+func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState interface{}, prior map[string]string) error {
 	c := &p.config
 	images, err := decodeImages(imageState)
 	if err != nil {
@@ -134,9 +193,7 @@ func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState i
 		return nil
 	}
 	if len(images) == 0 {
-		if images, err = p.fallbackImages(ui, art); err != nil {
-			return err
-		}
+		images = p.fallbackImages(ui, art)
 	}
 	var conflicts []string
 	for i := range images {
@@ -145,7 +202,7 @@ func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState i
 			completeImage(img, art)
 			ui.Say(fmt.Sprintf("the builder's image %d was incomplete (%s); completed from the artifact as %s", i, err, img))
 		}
-		for _, k := range mergeLabels(img, art.labels, c.OnConflict) {
+		for _, k := range mergeLabels(img, art.labels, prior, c.OnConflict) {
 			conflicts = append(conflicts, fmt.Sprintf("%s on image %s", k, img.ImageID))
 		}
 		art.images = append(art.images, img)
@@ -160,56 +217,43 @@ func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState i
 }
 
 // renderLabels renders the user's label templates with the build's generated
-// data, as Packer's manifest post-processor does with custom_data.
-func (c *Config) renderLabels(generated map[string]interface{}) (map[string]string, error) {
+// data, as Packer's manifest post-processor does with custom_data. A label
+// that cannot be rendered is left out, with an error shown.
+func (c *Config) renderLabels(ui packersdk.Ui, generated map[string]interface{}) map[string]string {
 	ictx := c.ctx
 	ictx.Data = generated
 	out := make(map[string]string, len(c.Labels))
-	for k, v := range c.Labels {
-		r, err := interpolate.Render(v, &ictx)
+	for _, k := range slices.Sorted(maps.Keys(c.Labels)) {
+		if err := checkLabelName(k); err != nil {
+			ui.Error(fmt.Sprintf("the label %q was left out: %s", k, err))
+			continue
+		}
+		r, err := interpolate.Render(c.Labels[k], &ictx)
 		if err != nil {
-			return nil, fmt.Errorf("enrich: labels[%q]: %w", k, err)
+			ui.Error(fmt.Sprintf("the label %q was left out: its template cannot be rendered: %s", k, err))
+			continue
 		}
 		out[k] = r
 	}
-	return out, nil
-}
-
-// minSecretLen is the shortest secret value refuseSecrets looks for: shorter
-// values would match by chance.
-const minSecretLen = 4
-
-// refuseSecrets fails when one of the user's labels holds the value of a
-// generated data key that holds a secret (build.Password in HCL2,
-// {{ build `Password` }} in JSON): labels are public metadata.
-func refuseSecrets(labels map[string]string, generated map[string]interface{}) error {
-	names := slices.Sorted(maps.Keys(labels))
-	for key, v := range generated {
-		secret, ok := v.(string)
-		if !ok || len(secret) < minSecretLen || !isSecretKey(key) {
-			continue
-		}
-		for _, name := range names {
-			if strings.Contains(labels[name], secret) {
-				return fmt.Errorf("enrich: labels[%q] holds the value of the generated data's %q, a secret; labels are never given secrets: remove it", name, key)
-			}
-		}
-	}
-	return nil
+	return out
 }
 
 // gitFacts collects the repository's facts and the CI's. With no repository
-// it warns, or fails when git_required is set.
+// it says so, as an error when git_required is set (Configure checked the
+// repository then, so it went away during the build), and goes on without
+// the git labels. Only a cancelled build fails.
 func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo.Facts, *gitinfo.CI, error) {
 	c := &p.config
 	g, ci, note, err := gitopts.Collect(ctx, gitopts.Options{
 		Path: c.GitPath, Required: c.GitRequired, DirtyCheck: c.DirtyCheck, LookupEnv: p.env(),
+		IgnorePaths: c.ownFiles(),
 	})
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return nil, nil, err
 	case err != nil:
-		return nil, nil, fmt.Errorf("enrich: %w", err)
+		ui.Error(fmt.Sprintf("%s; the image has no git labels", err))
+		return nil, gitinfo.DetectCI(p.env()), nil
 	case note != "":
 		ui.Say(note)
 	}
@@ -224,7 +268,7 @@ func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo
 // fallbackImages makes an image from the artifact when the source publishes
 // none and fallback_image is set; otherwise it says that the images carry
 // no labels.
-func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) ([]image.Image, error) {
+func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) []image.Image {
 	c := &p.config
 	if !c.FallbackImage {
 		where := "set output to keep them in a file"
@@ -233,7 +277,7 @@ func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) ([]image.
 		}
 		ui.Say(fmt.Sprintf("the %s artifact publishes no HCP Packer image, so no image gets labels (%s). "+
 			"Set fallback_image = true to make an image from the artifact.", art.builderID, where))
-		return nil, nil
+		return nil
 	}
 	provider := c.FallbackProvider
 	if provider == "" {
@@ -241,9 +285,10 @@ func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) ([]image.
 	}
 	img := image.Image{ImageID: art.id, ProviderName: provider, ProviderRegion: c.FallbackRegion}
 	if err := img.Validate(); err != nil {
-		return nil, fmt.Errorf("enrich: fallback_image: the artifact (id %q, builder %q) cannot make an HCP Packer image: %w; set fallback_provider", art.id, art.builderID, err)
+		ui.Error(fmt.Sprintf("fallback_image: the artifact (id %q, builder %q) cannot make an HCP Packer image: %s; no image gets labels (set fallback_provider)", art.id, art.builderID, err))
+		return nil
 	}
-	return []image.Image{img}, nil
+	return []image.Image{img}
 }
 
 // completeImage fills the fields HCP Packer requires that an image lacks,
@@ -273,6 +318,20 @@ func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
 	for _, k := range slices.Sorted(maps.Keys(art.labels)) {
 		log.Printf("[DEBUG] enrich: label %s = %q", k, art.labels[k])
 	}
+}
+
+// ownFiles are the files enrich writes in the work tree, which never count
+// toward git_dirty: the output file (its target, when it is a symlink) and
+// its temporary file.
+func (c *Config) ownFiles() []string {
+	if c.OutputPath == "" {
+		return nil
+	}
+	files := []string{c.OutputPath, tempOutputName(c.OutputPath)}
+	if target, err := resolveOutput(c.OutputPath); err == nil {
+		files = append(files, target, tempOutputName(target))
+	}
+	return files
 }
 
 func (p *PostProcessor) clock() time.Time {

@@ -3,6 +3,7 @@ package postprocessor
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -177,16 +178,26 @@ func TestPostProcessWithoutRepository(t *testing.T) {
 			t.Errorf("UI %q does not say why git labels are missing", ui)
 		}
 	})
-	t.Run("git_required fails the build and keeps the source", func(t *testing.T) {
-		p := configured(t, map[string]interface{}{"git_path": dir, "git_required": true}, nil)
-		ui, _ := testUI()
-		source := sourceArtifact(twoRegions(), nil)
-		got, keep, force, err := p.PostProcess(context.Background(), ui, source)
-		if err == nil || !strings.Contains(err.Error(), "git_required") {
-			t.Fatalf("err = %v, want an error naming git_required", err)
+	t.Run("git_required fails at validate", func(t *testing.T) {
+		var p PostProcessor
+		err := p.Configure(map[string]interface{}{"git_path": dir, "git_required": true}, packerVars())
+		if err == nil || !strings.Contains(err.Error(), "git_required") || !strings.Contains(err.Error(), "not a git repository") {
+			t.Fatalf("Configure: err = %v, want an error naming git_required", err)
 		}
-		if got != source || !keep || !force || source.DestroyCalled {
-			t.Errorf("on error got %v keep=%v force=%v destroyed=%v; the source must be returned and kept", got, keep, force, source.DestroyCalled)
+	})
+	t.Run("git_required when the repository went away during the build", func(t *testing.T) {
+		r := newTestRepo(t)
+		p := configured(t, map[string]interface{}{"git_path": r.dir, "git_required": true}, nil)
+		if err := os.RemoveAll(filepath.Join(r.dir, ".git")); err != nil {
+			t.Fatal(err)
+		}
+		source := sourceArtifact(twoRegions(), nil)
+		art, ui := run(t, p, source)
+		if !strings.Contains(ui, "git_required is set") || art.Labels()["build_name"] != "web" || art.Labels()["git_commit"] != "" {
+			t.Errorf("UI %q, labels %v: want the error shown and the other labels added", ui, art.Labels())
+		}
+		if source.DestroyCalled {
+			t.Error("the source artifact was destroyed")
 		}
 	})
 }

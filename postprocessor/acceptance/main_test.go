@@ -7,7 +7,9 @@
 // is ENRICH_TEST_PACKER, else bin/packer of the module; the plugin binary is
 // ENRICH_TEST_PLUGIN, else it is built from the module. The suite also builds
 // a small builder plugin, testdata/noimage, for builders that publish no image
-// and generated data that holds secrets.
+// and generated data that holds secrets, and installs the googlecompute
+// plugin (ENRICH_TEST_GOOGLECOMPUTE, else built from tools/plugins) for a
+// chain through a reference plugin's post-processor.
 package acceptance
 
 import (
@@ -23,6 +25,7 @@ import (
 const (
 	enrichSource  = "github.com/packer-enrich/enrich"
 	noimageSource = "github.com/packer-enrich/noimage"
+	gceSourceAddr = "github.com/hashicorp/googlecompute"
 	// deadProxy is a proxy address where nothing listens (port 9, discard).
 	deadProxy = "http://127.0.0.1:9"
 )
@@ -33,7 +36,10 @@ var suite struct {
 	pluginPath string // PACKER_PLUGIN_PATH with enrich and noimage installed
 	gitPath    string // the directory of the git binary, put on Packer's PATH
 	version    string // Packer's version, as the packer_version label holds it
-	setupErr   error
+	// googlecompute is the googlecompute plugin binary (a reference
+	// plugin, pinned in tools/plugins), installed for chain tests.
+	googlecompute string
+	setupErr      error
 }
 
 func TestMain(m *testing.M) {
@@ -101,6 +107,13 @@ func setup(tmp string) error {
 	if err := goBuild(root, noimage, "./postprocessor/acceptance/testdata/noimage"); err != nil {
 		return err
 	}
+	gce := os.Getenv("ENRICH_TEST_GOOGLECOMPUTE")
+	if gce == "" {
+		gce = filepath.Join(tmp, "bin", "packer-plugin-googlecompute")
+		if err := goBuild(filepath.Join(root, "tools", "plugins"), gce, "github.com/hashicorp/packer-plugin-googlecompute"); err != nil {
+			return err
+		}
+	}
 
 	suite.pluginPath = filepath.Join(tmp, "plugins")
 	home := filepath.Join(tmp, "home")
@@ -115,7 +128,7 @@ func setup(tmp string) error {
 		return fmt.Errorf("packer version said %q", out)
 	}
 	suite.version = string(m[1])
-	for _, p := range []struct{ bin, source string }{{plugin, enrichSource}, {noimage, noimageSource}} {
+	for _, p := range []struct{ bin, source string }{{plugin, enrichSource}, {noimage, noimageSource}, {gce, gceSourceAddr}} {
 		cmd := exec.Command(suite.packer, "plugins", "install", "--path", p.bin, p.source) //nolint:gosec // the test's own Packer and plugin binaries
 		cmd.Env = baseEnv(home, tmp)
 		cmd.Dir = tmp
@@ -123,6 +136,7 @@ func setup(tmp string) error {
 			return fmt.Errorf("packer plugins install --path %s %s: %w\n%s", p.bin, p.source, err, out)
 		}
 	}
+	suite.googlecompute = gce
 	return nil
 }
 

@@ -41,6 +41,13 @@ type Config struct {
 	// GeneratedData is what the builder publishes as generated data (what
 	// `build.X` and `{{ build "X" }}` read).
 	GeneratedData map[string]string `mapstructure:"generated_data"`
+	// BuilderID is the artifact's builder id, BuilderID by default: another
+	// builder's id makes the artifact stand for that builder's, for the
+	// post-processors that check it.
+	BuilderID string `mapstructure:"builder_id"`
+	// State are more state keys the artifact answers, as another builder's
+	// artifact would (googlecompute's ImageName, ProjectId, BuildZone).
+	State map[string]string `mapstructure:"state"`
 }
 
 // Builder is the noimage builder.
@@ -57,6 +64,8 @@ type FlatConfig struct {
 	ImageRegion   *string           `mapstructure:"image_region" cty:"image_region" hcl:"image_region"`
 	ImageLabels   map[string]string `mapstructure:"image_labels" cty:"image_labels" hcl:"image_labels"`
 	GeneratedData map[string]string `mapstructure:"generated_data" cty:"generated_data" hcl:"generated_data"`
+	BuilderID     *string           `mapstructure:"builder_id" cty:"builder_id" hcl:"builder_id"`
+	State         map[string]string `mapstructure:"state" cty:"state" hcl:"state"`
 }
 
 // FlatMapstructure returns the HCL2 view of Config.
@@ -72,6 +81,8 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"image_region":   &hcldec.AttrSpec{Name: "image_region", Type: cty.String},
 		"image_labels":   &hcldec.AttrSpec{Name: "image_labels", Type: cty.Map(cty.String)},
 		"generated_data": &hcldec.AttrSpec{Name: "generated_data", Type: cty.Map(cty.String)},
+		"builder_id":     &hcldec.AttrSpec{Name: "builder_id", Type: cty.String},
+		"state":          &hcldec.AttrSpec{Name: "state", Type: cty.Map(cty.String)},
 	}
 }
 
@@ -117,8 +128,13 @@ type Artifact struct {
 	config Config
 }
 
-// BuilderId returns BuilderID.
-func (a *Artifact) BuilderId() string { return BuilderID } //nolint:revive // name set by packersdk.Artifact
+// BuilderId returns builder_id, BuilderID by default.
+func (a *Artifact) BuilderId() string { //nolint:revive // name set by packersdk.Artifact
+	if a.config.BuilderID != "" {
+		return a.config.BuilderID
+	}
+	return BuilderID
+}
 
 // Files returns no files.
 func (a *Artifact) Files() []string { return nil }
@@ -130,7 +146,7 @@ func (a *Artifact) Id() string { return a.config.ArtifactID } //nolint:revive //
 func (a *Artifact) String() string { return "noimage artifact " + a.config.ArtifactID }
 
 // State returns the HCP Packer image when publish_image is set (nil
-// otherwise) and the generated data.
+// otherwise), the generated data and the keys of state.
 func (a *Artifact) State(name string) interface{} {
 	switch name {
 	case image.ArtifactStateURI:
@@ -150,6 +166,9 @@ func (a *Artifact) State(name string) interface{} {
 		}
 		return data
 	default:
+		if v, ok := a.config.State[name]; ok {
+			return v
+		}
 		return nil
 	}
 }

@@ -1,0 +1,71 @@
+package gitinfo
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// TestLocationVariables: GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE in the
+// environment name another repository; the facts are those of the
+// repository containing the path, from both engines, never a mix.
+func TestLocationVariables(t *testing.T) {
+	a := newRepo(t).basic()
+	b := newRepo(t).basic()
+	b.write("other.txt", "b\n")
+	b.commitAll("b only")
+	b.write("README.md", "b is dirty\n")
+	t.Setenv("GIT_DIR", filepath.Join(b.dir, ".git"))
+	t.Setenv("GIT_WORK_TREE", b.dir)
+	t.Setenv("GIT_INDEX_FILE", filepath.Join(b.dir, ".git", "index"))
+	want := a.git("rev-parse", "HEAD")
+	for _, eng := range []engine{engineCLI, engineGoGit} {
+		t.Run(string(eng), func(t *testing.T) {
+			if eng == engineGoGit {
+				t.Setenv("PATH", t.TempDir())
+			}
+			f, err := Collect(context.Background(), a.dir, Options{LookupEnv: noEnv})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Root != a.dir || f.Commit != want {
+				t.Errorf("Root %q, Commit %q; want %q, %q (the repository containing the path)", f.Root, f.Commit, a.dir, want)
+			}
+			if eng == engineCLI && (f.Dirty == nil || *f.Dirty) {
+				t.Errorf("Dirty = %s, want false: the other repository's changes leaked in", fmtBool(f.Dirty))
+			}
+		})
+	}
+}
+
+// TestConfigVariables: settings given through GIT_CONFIG_COUNT count as
+// they do for git.
+func TestConfigVariables(t *testing.T) {
+	r := newRepo(t).basic()
+	r.write("scratch.tmp", "x\n")
+	ignore := filepath.Join(t.TempDir(), "ignore")
+	writeFile(t, ignore, "*.tmp\n")
+	collect := func() *Facts {
+		t.Helper()
+		f, err := Collect(context.Background(), r.dir, Options{LookupEnv: noEnv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	if f := collect(); f.Dirty == nil || !*f.Dirty {
+		t.Fatalf("without the setting Dirty = %s, want true", fmtBool(f.Dirty))
+	}
+	t.Setenv("GIT_CONFIG_COUNT", "1")
+	t.Setenv("GIT_CONFIG_KEY_0", "core.excludesFile")
+	t.Setenv("GIT_CONFIG_VALUE_0", ignore)
+	cmd := r.cmd("status", "--porcelain")
+	cmd.Env = append(cmd.Env, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=core.excludesFile", "GIT_CONFIG_VALUE_0="+ignore)
+	out, err := cmd.Output()
+	if err != nil || len(out) != 0 {
+		t.Fatalf("git status with the setting: %q, %v; want clean", out, err)
+	}
+	if f := collect(); f.Dirty == nil || *f.Dirty {
+		t.Errorf("with core.excludesFile from GIT_CONFIG_COUNT Dirty = %s, want false as git says", fmtBool(f.Dirty))
+	}
+}

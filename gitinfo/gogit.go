@@ -1,0 +1,175 @@
+package gitinfo
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-billy/v5"
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// noGit is why a fact that needs the git binary is unknown.
+const noGit = "the git binary is not on PATH, and go-git cannot answer this as git would"
+
+// repoGoGit is where go-git found the repository.
+type repoGoGit struct {
+	root   string           // work tree root, or gitDir without a work tree
+	gitDir string           // per-worktree git dir
+	dotGit string           // root/.git (a directory or a gitdir file); "" when bare
+	fs     billy.Filesystem // the git dir (objects, refs in the common dir)
+}
+
+// openGoGit opens the repository containing dir as git finds it: the first
+// directory up from dir holding a .git (a directory, or a file naming one,
+// which must exist), else dir itself as a bare repository.
+func openGoGit(dir string) (*git.Repository, *repoGoGit, error) {
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = r
+	}
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		repo, err = git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	}
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, nil, fmt.Errorf("gitinfo: %s: %w", dir, ErrNotRepository)
+	}
+	if err != nil {
+		// a repository go-git cannot read (SHA-256, an extension): its
+		// root is the first directory up holding .git
+		for d := dir; ; d = filepath.Dir(d) {
+			if _, serr := os.Lstat(filepath.Join(d, ".git")); serr == nil || d == filepath.Dir(d) {
+				return nil, &repoGoGit{root: d, dotGit: filepath.Join(d, ".git")}, err
+			}
+		}
+	}
+	fs, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, nil, fmt.Errorf("gitinfo: %s: unexpected go-git storage", dir)
+	}
+	at := &repoGoGit{gitDir: fs.Filesystem().Root(), fs: fs.Filesystem()}
+	at.root = at.gitDir
+	if wt, err := repo.Worktree(); err == nil {
+		at.root = wt.Filesystem.Root()
+		at.dotGit = filepath.Join(at.root, ".git")
+	}
+	return repo, at, nil
+}
+
+// collectGoGit answers with go-git what go-git answers as git would: the
+// commit, its short name, time and author, the branch, the tags at HEAD and
+// the remote. Describe, dirty and tree need the git binary.
+func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
+	repo, at, openErr := openGoGit(dir)
+	if at == nil {
+		return nil, openErr
+	}
+	if err := checkOwner(at); err != nil {
+		return nil, err
+	}
+	f := &found{Facts: &Facts{Root: at.root, CI: DetectCI(opts.LookupEnv)}}
+	f.unknown(FactDescribe, "%s", noGit)
+	if mode != DirtyOff {
+		f.unknown(FactDirty, "%s", noGit)
+	}
+	f.unknown(FactTree, "%s", noGit)
+	if openErr != nil {
+		f.unknownAll(append(headFacts, FactBranch, FactRemote), "%s; go-git cannot read the repository: %v", noGit, openErr)
+		return f, nil
+	}
+
+	coreAbbrev := ""
+	if cfg, err := repo.Config(); err == nil {
+		coreAbbrev = cfg.Raw.Section("core").Option("abbrev")
+		if u, ok := cfg.Remotes["origin"]; ok && len(u.URLs) > 0 {
+			f.Remote = StripCredentials(u.URLs[0])
+		} else if len(cfg.Remotes) == 1 {
+			for _, r := range cfg.Remotes {
+				if len(r.URLs) > 0 {
+					f.Remote = StripCredentials(r.URLs[0])
+				}
+			}
+		}
+	} else {
+		f.unknown(FactRemote, "reading the configuration: %v", err)
+	}
+
+	head, err := repo.Reference(plumbing.HEAD, false)
+	if err != nil {
+		f.unknownAll(append(headFacts, FactBranch), "reading HEAD: %v", err)
+		return f, nil
+	}
+	if head.Type() == plumbing.SymbolicReference {
+		f.Branch = head.Target().Short()
+		head, err = repo.Reference(head.Target(), true)
+		if errors.Is(err, plumbing.ErrReferenceNotFound) {
+			f.unknownAll(headFacts, "HEAD has no commit yet (unborn branch)")
+			return f, nil
+		}
+		if err != nil {
+			f.unknownAll(headFacts, "reading HEAD: %v", err)
+			return f, nil
+		}
+	} else {
+		f.rebasing = rebasingBranch(at.gitDir)
+	}
+	id := head.Hash()
+	f.Commit = id.String()
+	if f.ShortCommit, err = abbrev(at.fs, coreAbbrev, id); err != nil {
+		f.unknown(FactShort, "%v", err)
+	}
+	c, err := repo.CommitObject(id)
+	if err != nil {
+		f.unknownAll([]string{FactCommitTime, FactAuthor}, "reading HEAD's commit: %v", err)
+	} else {
+		f.CommitTime = c.Committer.When.UTC()
+		f.Author = c.Author.Name
+	}
+	if err := refsAtHead(repo, id, f); err != nil {
+		f.unknown(FactTags, "listing references: %v", err)
+	}
+	return f, nil
+}
+
+// refsAtHead lists the tags (peeled) and local branches pointing at id.
+func refsAtHead(repo *git.Repository, id plumbing.Hash, f *found) error {
+	refs, err := repo.References()
+	if err != nil {
+		return err
+	}
+	err = refs.ForEach(func(r *plumbing.Reference) error {
+		switch {
+		case r.Type() != plumbing.HashReference:
+		case r.Name().IsBranch():
+			if r.Hash() == id {
+				f.branchesAtHead = append(f.branchesAtHead, r.Name().Short())
+			}
+		case r.Name().IsTag():
+			if peel(repo, r.Hash()) == id {
+				f.Tags = append(f.Tags, strings.TrimPrefix(r.Name().String(), "refs/tags/"))
+			}
+		}
+		return nil
+	})
+	sortVersionsDesc(f.Tags)
+	return err
+}
+
+// peel follows annotated tags to the object they tag.
+func peel(repo *git.Repository, id plumbing.Hash) plumbing.Hash {
+	for range 10 {
+		t, err := repo.TagObject(id)
+		if err != nil {
+			return id
+		}
+		if t.TargetType != plumbing.TagObject && t.TargetType != plumbing.CommitObject {
+			return t.Target
+		}
+		id = t.Target
+	}
+	return id
+}

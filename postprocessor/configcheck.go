@@ -1,0 +1,106 @@
+package postprocessor
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
+)
+
+// checkGitRequired reads the repository at validate time when git_required
+// is set, so that a build that would fail for the lack of one fails before
+// the builder makes anything. A git_path still unknown is checked in
+// PostProcess.
+func (c *Config) checkGitRequired() error {
+	return gitopts.CheckRequired(c.GitPath, c.GitRequired)
+}
+
+// reservedStateKeys are the state keys enrich's artifact answers itself.
+var reservedStateKeys = []string{"par.artifact.metadata", generatedDataKey, enrichLabelsKey}
+
+// checkCarryStateKeys refuses empty keys and keys enrich answers itself.
+func (c *Config) checkCarryStateKeys() []error {
+	var errs []error
+	for i, key := range c.CarryStateKeys {
+		switch {
+		case strings.TrimSpace(key) == "":
+			errs = append(errs, fmt.Errorf("carry_state_keys[%d]: the key is empty; name a state key of the builder's artifact, such as \"docker_tags\"", i))
+		case slices.Contains(reservedStateKeys, key):
+			errs = append(errs, fmt.Errorf("carry_state_keys[%d]: %q is answered by enrich itself (with the labels added); remove it", i, key))
+		}
+	}
+	return errs
+}
+
+// stateKeys returns the keys the artifact carries from its source.
+func (c *Config) stateKeys() []string {
+	keys := slices.Clone(carriedStateKeys)
+	for _, k := range c.CarryStateKeys {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// checkGCEKeys refuses, with label_style = "gce", two labels this
+// post-processor adds that become one GCE key (names are cut to 63
+// characters, so a long label_prefix makes git_commit and
+// git_commit_short one key): one would silently replace the other.
+// Generated data labels among themselves are checked by
+// checkGeneratedDataLabels.
+func (c *Config) checkGCEKeys() []error {
+	if c.LabelStyle != styleGCE {
+		return nil
+	}
+	var errs []error
+	first := map[string]string{}
+	for _, name := range c.addedLabelNames() {
+		key := c.labelKey(name)
+		prev, seen := first[key]
+		switch {
+		case !seen:
+			first[key] = name
+		case builtinLabel(prev) || builtinLabel(name):
+			errs = append(errs, fmt.Errorf("label_style = \"gce\": the labels %q and %q both become the key %q (GCE label names are at most 63 characters); shorten label_prefix or add one of them to exclude_labels", prev, name, key))
+		}
+	}
+	return errs
+}
+
+// checkSensitiveLabels refuses, in JSON templates, labels that carry the
+// value of a sensitive variable: Packer passes the user variables with
+// their values and the names of the sensitive ones. HCL2 passes only the
+// names, so there the docs say what not to do, and PostProcess drops what
+// it can recognise.
+func (c *Config) checkSensitiveLabels() []error {
+	ss := knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, nil)
+	if len(ss) == 0 {
+		return nil
+	}
+	var errs []error
+	ctx := c.ctx
+	for _, k := range slices.Sorted(maps.Keys(c.Labels)) {
+		v := c.Labels[k]
+		if rendered, err := renderForCheck(v, ctx); err == nil {
+			v = rendered
+		}
+		if from := ss.find(v); from != "" {
+			errs = append(errs, fmt.Errorf("labels[%q]: the value carries %s; labels are public metadata (HCP Packer, the output file): remove it from the label", k, from))
+		}
+	}
+	return errs
+}
+
+// renderForCheck renders a label template as validate can: user variables
+// are known, the build's generated data are placeholders (JSON) or unknown.
+func renderForCheck(s string, ctx interpolate.Context) (string, error) {
+	if !strings.Contains(s, "{{") {
+		return s, nil
+	}
+	return interpolate.Render(s, &ctx)
+}
