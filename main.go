@@ -10,25 +10,17 @@ import (
 	"os"
 
 	"github.com/hashicorp/packer-plugin-sdk/plugin"
-	"github.com/hashicorp/packer-plugin-sdk/version"
 
 	"github.com/packer-enrich/packer-plugin-enrich/datasource"
 	"github.com/packer-enrich/packer-plugin-enrich/postprocessor"
+	"github.com/packer-enrich/packer-plugin-enrich/version"
 )
-
-// Version is the plugin's version, the one place it is set: `make release`
-// reads it from here to name the binaries.
-var Version = "0.1.0"
-
-// VersionPrerelease marks a development build ("dev"); `make release` clears
-// it with -ldflags "-X main.VersionPrerelease=".
-var VersionPrerelease = "dev"
 
 func main() {
 	pps := plugin.NewSet()
 	pps.RegisterPostProcessor(plugin.DEFAULT_NAME, new(postprocessor.PostProcessor))
 	pps.RegisterDatasource(plugin.DEFAULT_NAME, new(datasource.Datasource))
-	pps.SetVersion(version.NewPluginVersion(Version, VersionPrerelease, ""))
+	pps.SetVersion(version.PluginVersion)
 	if err := pps.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, err.Error())
 		os.Exit(1)

@@ -4,7 +4,7 @@ integration {
   name        = "Enrich"
   description = "Git, build and CI facts for your images: a data source for HCL2 templates and a post-processor that labels the images your builds publish to HCP Packer."
   identifier  = "packer/packer-enrich/enrich"
-  flags       = []
+  flags       = ["hcp-ready"]
   docs {
     process_docs    = true
     readme_location = "./README.md"

@@ -233,7 +233,7 @@ func FuzzSecretCheck(f *testing.F) {
 		if _, ok := labels["leak"]; ok {
 			t.Fatalf("the label %q carries the secret %q (encoding %d) and was kept", label, secretValue, enc)
 		}
-		want := `enrich: the label "leak" was left out: its value carries the generated data's "DbPass", and labels are never given secrets`
+		want := `the label "leak" was left out: its value carries the generated data's "DbPass", and labels are never given secrets`
 		if len(dropped) != 1 || dropped[0] != want {
 			t.Fatalf("messages %q: want only %q", dropped, want)
 		}

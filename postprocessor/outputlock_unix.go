@@ -42,7 +42,7 @@ func lockOutput(ctx context.Context, target string, say func(string)) (*lockedOu
 				return nil, fmt.Errorf("locking %s: %w", target, err)
 			}
 			if !told && say != nil {
-				say(fmt.Sprintf("enrich: output: %s is locked by %s; waiting for it (Ctrl-C stops the wait)", target, lockHolder(f)))
+				say(fmt.Sprintf("output: %s is locked by %s; waiting for it (Ctrl-C stops the wait)", target, lockHolder(f)))
 				told = true
 			}
 			select {

@@ -31,7 +31,7 @@ func lockOutput(ctx context.Context, target string, say func(string)) (*lockedOu
 	ok, err := lock.TryLock()
 	if err == nil && !ok {
 		if say != nil {
-			say(fmt.Sprintf("enrich: output: %s is locked by another process; waiting for it (Ctrl-C stops the wait)", target))
+			say(fmt.Sprintf("output: %s is locked by another process; waiting for it (Ctrl-C stops the wait)", target))
 		}
 		ok, err = lock.TryLockContext(ctx, lockRetry)
 	}

@@ -78,11 +78,11 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	const keep, forceKeep = true, true
 	c := &p.config
 	if p.lateErr != nil && c.undecoded {
-		ui.Error(fmt.Sprintf("enrich: once the build's values were known, the configuration could not be read, so the artifact is passed on without labels: %s", p.lateErr))
+		ui.Error(fmt.Sprintf("once the build's values were known, the configuration could not be read, so the artifact is passed on without labels: %s", p.lateErr))
 		return source, keep, forceKeep, nil
 	}
 	if p.lateErr != nil {
-		ui.Error(fmt.Sprintf("enrich: once the build's values were known, the configuration had problems; enrich leaves out what they concern: %s", p.lateErr))
+		ui.Error(fmt.Sprintf("once the build's values were known, the configuration had problems; enrich leaves out what they concern: %s", p.lateErr))
 	}
 
 	art := &Artifact{
@@ -150,17 +150,17 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *Artifact, f facts) {
 	c := &p.config
 	if strings.Contains(c.OutputPath, gitopts.Unknown) {
-		ui.Error(fmt.Sprintf("enrich: output: the labels were not written to %s: the value of the build it names was never known (the builder does not give it)", c.OutputPath))
+		ui.Error(fmt.Sprintf("output: the labels were not written to %s: the value of the build it names was never known (the builder does not give it)", c.OutputPath))
 		return
 	}
 	entry := c.outputEntry(art, f)
 	replaced, err := writeOutput(ctx, c.OutputPath, entry, ui.Say)
 	if err != nil {
-		ui.Error(fmt.Sprintf("enrich: output: the labels were not written to %s: %s", c.OutputPath, err))
+		ui.Error(fmt.Sprintf("output: the labels were not written to %s: %s", c.OutputPath, err))
 		return
 	}
 	if replaced != nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
-		ui.Error(fmt.Sprintf("enrich: output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
+		ui.Error(fmt.Sprintf("output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
 			"give the builds different names (a source used in two build blocks has one name)", entry.Key(), c.OutputPath))
 	}
 }
@@ -189,7 +189,7 @@ func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState i
 	c := &p.config
 	images, err := decodeImages(imageState)
 	if err != nil {
-		ui.Error(fmt.Sprintf("enrich: %s; the images are passed on without labels", err))
+		ui.Error(fmt.Sprintf("%s; the images are passed on without labels", err))
 		art.rawImages = imageState
 		return nil
 	}
@@ -201,7 +201,7 @@ func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState i
 		img := &images[i]
 		if err := img.Validate(); err != nil {
 			completeImage(img, art)
-			ui.Say(fmt.Sprintf("enrich: the builder's image %d was incomplete (%s); completed from the artifact as %s", i, err, img))
+			ui.Say(fmt.Sprintf("the builder's image %d was incomplete (%s); completed from the artifact as %s", i, err, img))
 		}
 		for _, k := range mergeLabels(img, art.labels, prior, c.OnConflict) {
 			conflicts = append(conflicts, fmt.Sprintf("%s on image %s", k, img.ImageID))
@@ -226,12 +226,12 @@ func (c *Config) renderLabels(ui packersdk.Ui, generated map[string]interface{})
 	out := make(map[string]string, len(c.Labels))
 	for _, k := range slices.Sorted(maps.Keys(c.Labels)) {
 		if err := checkLabelName(k); err != nil {
-			ui.Error(fmt.Sprintf("enrich: the label %q was left out: %s", k, err))
+			ui.Error(fmt.Sprintf("the label %q was left out: %s", k, err))
 			continue
 		}
 		r, err := interpolate.Render(c.Labels[k], &ictx)
 		if err != nil {
-			ui.Error(fmt.Sprintf("enrich: the label %q was left out: its template cannot be rendered: %s", k, err))
+			ui.Error(fmt.Sprintf("the label %q was left out: its template cannot be rendered: %s", k, err))
 			continue
 		}
 		out[k] = r
@@ -253,10 +253,10 @@ func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return nil, nil, err
 	case err != nil:
-		ui.Error(fmt.Sprintf("enrich: %s; the image has no git labels", err))
+		ui.Error(fmt.Sprintf("%s; the image has no git labels", err))
 		return nil, gitinfo.DetectCI(p.env()), nil
 	case note != "":
-		ui.Say("enrich: " + note)
+		ui.Say(note)
 	}
 	if g != nil {
 		for fact, reason := range g.Unknown {
@@ -276,7 +276,7 @@ func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) []image.I
 		if c.OutputPath != "" {
 			where = "they are written to " + c.OutputPath
 		}
-		ui.Say(fmt.Sprintf("enrich: the %s artifact publishes no HCP Packer image, so no image gets labels (%s). "+
+		ui.Say(fmt.Sprintf("the %s artifact publishes no HCP Packer image, so no image gets labels (%s). "+
 			"Set fallback_image = true to make an image from the artifact.", art.builderID, where))
 		return nil
 	}
@@ -286,7 +286,7 @@ func (p *PostProcessor) fallbackImages(ui packersdk.Ui, art *Artifact) []image.I
 	}
 	img := image.Image{ImageID: art.id, ProviderName: provider, ProviderRegion: c.FallbackRegion}
 	if err := img.Validate(); err != nil {
-		ui.Error(fmt.Sprintf("enrich: fallback_image: the artifact (id %q, builder %q) cannot make an HCP Packer image: %s; no image gets labels (set fallback_provider)", art.id, art.builderID, err))
+		ui.Error(fmt.Sprintf("fallback_image: the artifact (id %q, builder %q) cannot make an HCP Packer image: %s; no image gets labels (set fallback_provider)", art.id, art.builderID, err))
 		return nil
 	}
 	return []image.Image{img}
@@ -312,9 +312,9 @@ func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
 	}
 	switch len(art.images) {
 	case 0:
-		ui.Say(fmt.Sprintf("enrich: %d labels made, no HCP Packer image to add them to", len(art.labels)))
+		ui.Say(fmt.Sprintf("%d labels made, no HCP Packer image to add them to", len(art.labels)))
 	default:
-		ui.Say(fmt.Sprintf("enrich: %d labels added to %d image(s): %s", len(art.labels), len(art.images), strings.Join(names, "; ")))
+		ui.Say(fmt.Sprintf("%d labels added to %d image(s): %s", len(art.labels), len(art.images), strings.Join(names, "; ")))
 	}
 	for _, k := range slices.Sorted(maps.Keys(art.labels)) {
 		log.Printf("[DEBUG] enrich: label %s = %q", k, art.labels[k])

@@ -89,8 +89,13 @@ func TestPostProcessGitAndBuildLabels(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(ui, "14 labels added to 2 image(s)") || strings.Contains(ui, "s3cr3t") {
+	if !strings.HasPrefix(ui, "14 labels added to 2 image(s)") || strings.Contains(ui, "s3cr3t") {
 		t.Errorf("UI says %q; want one line with the counts and no secret", ui)
+	}
+	// Packer prints "(enrich)" before every line of the post-processor: a
+	// line of its own starting with "enrich:" would say it twice.
+	if strings.Contains(ui, "enrich:") {
+		t.Errorf("UI says %q; want no line prefixed with enrich:", ui)
 	}
 	if source.DestroyCalled {
 		t.Error("the source artifact was destroyed")

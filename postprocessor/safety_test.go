@@ -203,39 +203,39 @@ func TestPostProcessNeverFailsAfterTheBuild(t *testing.T) {
 				if err := unix.Mkfifo(out, 0o600); err != nil {
 					t.Fatal(err)
 				}
-			}, ui: []string{"enrich: output: the labels were not written", "a FIFO (named pipe)"},
+			}, ui: []string{"output: the labels were not written", "a FIFO (named pipe)"},
 			check: func(t *testing.T, _ *Artifact, out string) { mustKind(t, out, os.ModeNamedPipe) }},
 		{name: "output became a symlink to a device after validate",
 			setup: outputAt, after: func(t *testing.T, _ *testRepo, out string) {
 				if err := os.Symlink("/dev/null", out); err != nil {
 					t.Fatal(err)
 				}
-			}, ui: []string{"enrich: output:", "a character device"},
+			}, ui: []string{"output: the labels were not written", "a character device"},
 			check: func(t *testing.T, _ *Artifact, _ string) { mustKind(t, "/dev/null", os.ModeCharDevice) }},
 		{name: "output became a directory after validate",
 			setup: outputAt, after: func(t *testing.T, _ *testRepo, out string) {
 				if err := os.Mkdir(out, 0o755); err != nil {
 					t.Fatal(err)
 				}
-			}, ui: []string{"enrich: output:", "is a directory"}},
+			}, ui: []string{"output: the labels were not written", "is a directory"}},
 		{name: "output is not an enrich output file",
 			setup: func(t *testing.T, r *testRepo, out string) map[string]interface{} {
 				writeFile(t, out, `{"not": "ours"}`)
 				return outputAt(t, r, out)
-			}, ui: []string{"enrich: output:", "not an enrich output file", `no "builds"`},
+			}, ui: []string{"output: the labels were not written", "not an enrich output file", `no "builds"`},
 			check: func(t *testing.T, _ *Artifact, out string) { mustContent(t, out, `{"not": "ours"}`) }},
 		{name: "output larger than the bound",
 			setup: func(t *testing.T, r *testRepo, out string) map[string]interface{} {
 				writeFile(t, out, `{"builds": {}, "pad": "`+strings.Repeat("x", maxOutputSize)+`"}`)
 				return outputAt(t, r, out)
-			}, ui: []string{"enrich: output:", "larger than 16 MiB"}},
+			}, ui: []string{"output: the labels were not written", "larger than 16 MiB"}},
 		{name: "output directory cannot be created",
 			setup: outputAt, after: func(t *testing.T, _ *testRepo, out string) {
 				if err := os.RemoveAll(filepath.Dir(out)); err != nil {
 					t.Fatal(err)
 				}
 				writeFile(t, filepath.Dir(out), "a file where the directory was")
-			}, ui: []string{"enrich: output:", "not a directory"}},
+			}, ui: []string{"output: the labels were not written", "not a directory"}},
 		{name: "repository gone with git_required",
 			setup: func(_ *testing.T, r *testRepo, _ string) map[string]interface{} {
 				return map[string]interface{}{"git_path": r.dir, "git_required": true}
@@ -280,7 +280,7 @@ func TestPostProcessNeverFailsAfterTheBuild(t *testing.T) {
 			setup: func(_ *testing.T, r *testRepo, _ string) map[string]interface{} {
 				return map[string]interface{}{"git_path": r.dir, "fallback_image": true}
 			}, images: nil,
-			ui: []string{"enrich: fallback_image:", "no image gets labels"}},
+			ui: []string{"fallback_image: the artifact", "no image gets labels"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -160,7 +160,7 @@ func (ss secrets) dropSecrets(labels map[string]string) []string {
 	for _, name := range slices.Sorted(maps.Keys(labels)) {
 		if from := ss.find(labels[name]); from != "" {
 			delete(labels, name)
-			msgs = append(msgs, fmt.Sprintf("enrich: the label %q was left out: its value carries %s, and labels are never given secrets", name, from))
+			msgs = append(msgs, fmt.Sprintf("the label %q was left out: its value carries %s, and labels are never given secrets", name, from))
 		}
 	}
 	return msgs

@@ -83,7 +83,7 @@ build {
 			t.Errorf("googlecompute-export did not get the image (enrich %v):\n%s", enrich, res)
 		}
 		if enrich {
-			mustSay(t, res, "enrich: ")
+			mustSay(t, res, "(enrich): ")
 		}
 	}
 	t.Logf("googlecompute-export said:\n%s", seen[false])

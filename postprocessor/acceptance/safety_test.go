@@ -77,10 +77,10 @@ func TestAccAfterBuildFailuresKeepTheFile(t *testing.T) {
 	}{
 		{"builder file", `  post-processor "enrich" {
     output = "out/artifact.txt"
-  }`, []string{"enrich: output: the labels were not written to out/artifact.txt", "is not an enrich output file"}},
+  }`, []string{"(enrich): output: the labels were not written to out/artifact.txt", "is not an enrich output file"}},
 		{"late separator", `  post-processor "enrich" {
     output = "out/${build.PackerRunUUID}/"
-  }`, []string{"enrich: output: the labels were not written to out/<unknown>/", "the value of the build it names was never known"}},
+  }`, []string{"(enrich): output: the labels were not written to out/<unknown>/", "the value of the build it names was never known"}},
 		{"repo gone", `  post-processors {
     post-processor "shell-local" {
       inline = ["rm -rf .git"]
@@ -88,7 +88,7 @@ func TestAccAfterBuildFailuresKeepTheFile(t *testing.T) {
     post-processor "enrich" {
       git_required = true
     }
-  }`, []string{"enrich: git_required is set, but the git facts of", "the image has no git labels"}},
+  }`, []string{"(enrich): git_required is set, but the git facts of", "the image has no git labels"}},
 		{"dir replaced", `  post-processors {
     post-processor "shell-local" {
       inline = ["echo x > out/sub"]
@@ -96,7 +96,7 @@ func TestAccAfterBuildFailuresKeepTheFile(t *testing.T) {
     post-processor "enrich" {
       output = "out/sub/enriched.json"
     }
-  }`, []string{"enrich: output: the labels were not written", "is not a directory"}},
+  }`, []string{"(enrich): output: the labels were not written", "is not a directory"}},
 		{"fifo", `  post-processors {
     post-processor "shell-local" {
       inline = ["mkfifo out/enriched.json"]
@@ -104,7 +104,7 @@ func TestAccAfterBuildFailuresKeepTheFile(t *testing.T) {
     post-processor "enrich" {
       output = "out/enriched.json"
     }
-  }`, []string{"enrich: output: the labels were not written", "a FIFO"}},
+  }`, []string{"(enrich): output: the labels were not written", "a FIFO"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -410,8 +410,8 @@ func TestAccSecretLabelLeftOut(t *testing.T) {
   }`)})
 	res := packer(t, r.dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
 	mustSucceed(t, res)
-	mustSay(t, res, `enrich: the label "loud" was left out: its value carries the generated data's "Password"`,
-		`enrich: the label "encoded" was left out: its value carries the generated data's "WinRMPassword"`)
+	mustSay(t, res, `(enrich): the label "loud" was left out: its value carries the generated data's "Password"`,
+		`(enrich): the label "encoded" was left out: its value carries the generated data's "WinRMPassword"`)
 	u := hcp.DoneOne()
 	if _, ok := u.Labels["loud"]; ok || u.Labels["team"] != "web" {
 		t.Errorf("HCP labels %v: want loud left out, team kept", u.Labels)

@@ -108,7 +108,7 @@ func TestAccSecrets(t *testing.T) {
 			}
 			// The scans below look where the labels really went: Packer's
 			// output says enrich ran, and the log holds its labels.
-			if !strings.Contains(res.Stdout, "enrich: ") || !strings.Contains(res.Log, fmt.Sprintf("enrich: label git_remote = %q", tc.wantRemote)) {
+			if !strings.Contains(res.Stdout, "(enrich): ") || !strings.Contains(res.Log, fmt.Sprintf("enrich: label git_remote = %q", tc.wantRemote)) {
 				t.Errorf("the output or the PACKER_LOG file lacks enrich's lines; the scan would prove nothing:\n%s", res)
 			}
 			if s := findSecrets(res.Log, allSecrets...); len(s) > 0 {
