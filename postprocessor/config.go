@@ -171,7 +171,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 		c.OnConflict = conflictOverride
 	}
 	if !slices.Contains(validConflicts, c.OnConflict) {
-		add(fmt.Errorf("on_conflict: unknown policy %q; valid policies are %s", c.OnConflict, quoteList(validConflicts)))
+		add(fmt.Errorf("on_conflict: unknown policy %q; valid policies are %s", c.OnConflict, labels.QuoteList(validConflicts)))
 	}
 	if c.DirtyCheck == "" {
 		c.DirtyCheck = string(gitinfo.DirtyAll)
@@ -262,7 +262,7 @@ func (c *Config) checkLabels() []error {
 		added[c.labelKey(name)] = name
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.Labels)) {
-		if err := checkLabelName(k); err != nil {
+		if err := labels.CheckName(k); err != nil {
 			if strings.TrimSpace(k) == "" {
 				errs = append(errs, fmt.Errorf("labels: %w", err))
 			} else {
@@ -334,16 +334,4 @@ func (c *Config) addedLabelNames() []string {
 		}
 	}
 	return names
-}
-
-// checkLabelName refuses a label name that is empty, has surrounding
-// spaces, or holds a character no label name may hold.
-func checkLabelName(k string) error { return labels.CheckName(k) }
-
-func quoteList(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
 }

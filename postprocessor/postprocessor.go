@@ -21,6 +21,7 @@ import (
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
 	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
 // PostProcessor is the enrich post-processor.
@@ -225,7 +226,7 @@ func (c *Config) renderLabels(ui packersdk.Ui, generated map[string]interface{})
 	ictx.Data = generated
 	out := make(map[string]string, len(c.Labels))
 	for _, k := range slices.Sorted(maps.Keys(c.Labels)) {
-		if err := checkLabelName(k); err != nil {
+		if err := labels.CheckName(k); err != nil {
 			ui.Error(fmt.Sprintf("the label %q was left out: %s", k, err))
 			continue
 		}
