@@ -44,7 +44,11 @@ type Config struct {
 	// (the default) counts changes to tracked files and untracked files
 	// that are not ignored, `tracked` counts only changes to tracked files
 	// (as `git describe --dirty` does), `off` skips the check and leaves
-	// `dirty` null and `tree` empty.
+	// `dirty` null and `tree` empty. The post-processor's `output` file never
+	// makes its own `git_dirty` true, but the data source, evaluated before
+	// any post-processor is known, counts it like any other file: list the
+	// output file in `.gitignore` (or write it outside the work tree) and
+	// both say the same.
 	DirtyCheck string `mapstructure:"dirty_check"`
 	// How the names of `labels` are spelled, as the post-processor's
 	// option: `snake` (the default), `oci` or `gce`.
