@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // The benchmark repository: 41,000 files, 20,000 commits, 3,000 annotated
@@ -38,6 +40,7 @@ var (
 	benchOnce  sync.Once
 	benchDir   string
 	benchSetup error
+	benchGit   string // the git Collect finds, for sequentialCLI
 )
 
 // benchRepos returns the directory holding one repository per variant,
@@ -45,8 +48,9 @@ var (
 // os.TempDir() for later runs.
 func benchRepos(b *testing.B) string {
 	b.Helper()
-	needGit(b)
+	testrepo.NeedGit(b)
 	benchOnce.Do(func() {
+		benchGit, _ = exec.LookPath("git")
 		benchDir = filepath.Join(os.TempDir(), "gitinfo-bench-"+benchVersion)
 		if _, err := os.Stat(filepath.Join(benchDir, ".ready")); err == nil {
 			return
@@ -70,40 +74,40 @@ func generateBenchRepos(b *testing.B, dir string) error {
 	if err := os.MkdirAll(base, 0o750); err != nil {
 		return err
 	}
-	r := &gitRepo{t: b, dir: base}
-	r.git("init", "-q", "-b", "main")
+	r := testrepo.Open(b, base)
+	r.Git("init", "-q", "-b", "main")
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(writeBenchHistory(pw)) }()
-	cmd := r.cmd("fast-import", "--quiet")
+	cmd := r.Cmd("fast-import", "--quiet")
 	cmd.Stdin = pr
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("fast-import: %w: %s", err, out)
 	}
-	r.git("pack-refs", "--all")
-	r.git("reset", "-q", "--hard", "main")
-	clone := func(from, name string, graph bool) *gitRepo {
-		c := &gitRepo{t: b, dir: filepath.Join(dir, name)}
-		r.gitIn(dir, "clone", "-q", from, c.dir)
+	r.Git("pack-refs", "--all")
+	r.Git("reset", "-q", "--hard", "main")
+	clone := func(from, name string, graph bool) string {
+		c := filepath.Join(dir, name)
+		r.GitIn(dir, "clone", "-q", from, c)
 		if graph {
-			c.git("commit-graph", "write", "--reachable")
+			r.GitIn(c, "commit-graph", "write", "--reachable")
 		}
 		return c
 	}
 	g := clone(base, "refreshed-commit-graph", true)
 	clone(base, "fresh-clone", false)
-	clone(g.dir, "fresh-clone-commit-graph", true)
+	clone(g, "fresh-clone-commit-graph", true)
 	// settle the stat data of the refreshed ones, as a work tree some
 	// seconds old that git has looked at
 	time.Sleep(1100 * time.Millisecond)
 	for _, v := range benchVariants {
-		c := &gitRepo{t: b, dir: filepath.Join(dir, v)}
+		c := filepath.Join(dir, v)
 		verb := "set-url"
 		if v == "refreshed" {
 			verb = "add" // the clones' origin is where they came from
 		}
-		c.git("remote", verb, "origin", "https://ci-bot:glpat-secret@gitlab.example.com/big/repo.git")
+		r.GitIn(c, "remote", verb, "origin", "https://ci-bot:glpat-secret@gitlab.example.com/big/repo.git")
 		if strings.HasPrefix(v, "refreshed") {
-			c.git("update-index", "-q", "--refresh")
+			r.GitIn(c, "update-index", "-q", "--refresh")
 		}
 	}
 	return nil
@@ -146,7 +150,7 @@ func writeBenchHistory(w io.Writer) error {
 
 // sequentialCLI runs the git commands Collect runs, one after another.
 func sequentialCLI(ctx context.Context, dir string) error {
-	r := &runner{bin: gitBin, dir: dir, env: gitEnv()}
+	r := &runner{bin: benchGit, dir: dir, env: gitEnv()}
 	at, err := discoverCLI(ctx, r)
 	if err != nil {
 		return err

@@ -48,11 +48,11 @@ func TestBranchPrecedence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.detached {
-				r.git("checkout", "-q", "--detach", "main")
+				r.Git("checkout", "-q", "--detach", "main")
 			} else {
-				r.git("checkout", "-q", "main")
+				r.Git("checkout", "-q", "main")
 			}
-			f, err := Collect(context.Background(), r.dir, Options{Dirty: DirtyOff, LookupEnv: envOf(tt.env)})
+			f, err := Collect(context.Background(), r.Dir, Options{Dirty: DirtyOff, LookupEnv: envOf(tt.env)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -106,8 +106,8 @@ func TestDetectCI(t *testing.T) {
 // the CI, and that a checked-out branch wins over the CI.
 func TestCollectCIBranch(t *testing.T) {
 	r := newRepo(t).basic()
-	r.git("branch", "one")
-	r.git("branch", "two")
+	r.Git("branch", "one")
+	r.Git("branch", "two")
 	env := envOf(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_REF_TYPE": "branch", "GITHUB_REF_NAME": "ci-branch", "GITHUB_REF": "refs/heads/ci-branch"})
 	tests := []struct {
 		name     string
@@ -122,11 +122,11 @@ func TestCollectCIBranch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.detached {
-				r.git("checkout", "-q", "--detach")
+				r.Git("checkout", "-q", "--detach")
 			} else {
-				r.git("checkout", "-q", "main")
+				r.Git("checkout", "-q", "main")
 			}
-			f, err := Collect(context.Background(), r.dir, Options{Dirty: DirtyOff, LookupEnv: tt.env})
+			f, err := Collect(context.Background(), r.Dir, Options{Dirty: DirtyOff, LookupEnv: tt.env})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // noEnv is an empty environment: no CI leaks in from the machine.
@@ -29,13 +30,13 @@ type expected struct {
 func boolp(b bool) *bool { return &b }
 
 func (r *gitRepo) try(dir string, args ...string) (string, bool) {
-	out, err := r.tryGitIn(dir, args...)
+	out, err := r.TryGitIn(dir, args...)
 	return out, err == nil
 }
 
 // gitSays asks the git CLI for every fact of the repository at dir.
 func gitSays(r *gitRepo, dir string) expected {
-	r.t.Helper()
+	r.T.Helper()
 	var e expected
 	if top, ok := r.try(dir, "rev-parse", "--show-toplevel"); ok && top != "" {
 		e.root = top
@@ -109,331 +110,331 @@ type scenario struct {
 
 func scenarios() []scenario {
 	return []scenario{
-		{name: "clean", setup: func(r *gitRepo) string { r.basic(); return r.dir }},
-		{name: "modified", setup: func(r *gitRepo) string { r.basic(); r.write("src/main.go", "package main // edited\n"); return r.dir }},
+		{name: "clean", setup: func(r *gitRepo) string { r.basic(); return r.Dir }},
+		{name: "modified", setup: func(r *gitRepo) string { r.basic(); r.Write("src/main.go", "package main // edited\n"); return r.Dir }},
 		{name: "size-preserving edit with restored mtime", setup: func(r *gitRepo) string {
-			r.write("data.txt", "aaaa\n")
+			r.Write("data.txt", "aaaa\n")
 			old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
-			p := filepath.Join(r.dir, "data.txt")
-			must(r.t, os.Chtimes(p, old, old))
-			r.commitAll("data")
+			p := filepath.Join(r.Dir, "data.txt")
+			must(r.T, os.Chtimes(p, old, old))
+			r.CommitAll("data")
 			// git compares whole seconds of ctime: let the clock move on
 			time.Sleep(1100 * time.Millisecond)
-			must(r.t, os.WriteFile(p, []byte("bbbb\n"), 0o600))
-			must(r.t, os.Chtimes(p, old, old))
-			return r.dir
+			must(r.T, os.WriteFile(p, []byte("bbbb\n"), 0o600))
+			must(r.T, os.Chtimes(p, old, old))
+			return r.Dir
 		}},
 		{name: "touched but unchanged", setup: func(r *gitRepo) string {
 			r.basic()
 			now := time.Now().Add(time.Hour)
-			must(r.t, os.Chtimes(filepath.Join(r.dir, "README.md"), now, now))
-			return r.dir
+			must(r.T, os.Chtimes(filepath.Join(r.Dir, "README.md"), now, now))
+			return r.Dir
 		}},
 		{name: "staged", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write("README.md", "staged\n")
-			r.git("add", "README.md")
-			return r.dir
+			r.Write("README.md", "staged\n")
+			r.Git("add", "README.md")
+			return r.Dir
 		}},
-		{name: "staged new file", setup: func(r *gitRepo) string { r.basic(); r.write("new.txt", "n\n"); r.git("add", "new.txt"); return r.dir }},
+		{name: "staged new file", setup: func(r *gitRepo) string { r.basic(); r.Write("new.txt", "n\n"); r.Git("add", "new.txt"); return r.Dir }},
 		{name: "deleted", setup: func(r *gitRepo) string {
 			r.basic()
-			must(r.t, os.Remove(filepath.Join(r.dir, "docs/guide.txt")))
-			return r.dir
+			must(r.T, os.Remove(filepath.Join(r.Dir, "docs/guide.txt")))
+			return r.Dir
 		}},
-		{name: "deleted staged", setup: func(r *gitRepo) string { r.basic(); r.git("rm", "-q", "docs/guide.txt"); return r.dir }},
-		{name: "renamed", setup: func(r *gitRepo) string { r.basic(); r.git("mv", "docs/guide.txt", "docs/manual.txt"); return r.dir }},
-		{name: "untracked file", setup: func(r *gitRepo) string { r.basic(); r.write("notes.txt", "x\n"); return r.dir }},
-		{name: "untracked in new directory", setup: func(r *gitRepo) string { r.basic(); r.write("new/deep/x.txt", "x\n"); return r.dir }},
+		{name: "deleted staged", setup: func(r *gitRepo) string { r.basic(); r.Git("rm", "-q", "docs/guide.txt"); return r.Dir }},
+		{name: "renamed", setup: func(r *gitRepo) string { r.basic(); r.Git("mv", "docs/guide.txt", "docs/manual.txt"); return r.Dir }},
+		{name: "untracked file", setup: func(r *gitRepo) string { r.basic(); r.Write("notes.txt", "x\n"); return r.Dir }},
+		{name: "untracked in new directory", setup: func(r *gitRepo) string { r.basic(); r.Write("new/deep/x.txt", "x\n"); return r.Dir }},
 		{name: "untracked empty directory", setup: func(r *gitRepo) string {
 			r.basic()
-			must(r.t, os.MkdirAll(filepath.Join(r.dir, "empty/inner"), 0o750))
-			return r.dir
+			must(r.T, os.MkdirAll(filepath.Join(r.Dir, "empty/inner"), 0o750))
+			return r.Dir
 		}},
 		{name: "ignored file", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write("debug.log", "x\n")
-			r.write("src/deep.log", "x\n")
-			return r.dir
+			r.Write("debug.log", "x\n")
+			r.Write("src/deep.log", "x\n")
+			return r.Dir
 		}},
-		{name: "ignored directory", setup: func(r *gitRepo) string { r.basic(); r.write("build/out/app", "bin\n"); return r.dir }},
+		{name: "ignored directory", setup: func(r *gitRepo) string { r.basic(); r.Write("build/out/app", "bin\n"); return r.Dir }},
 		{name: "nested gitignore", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write("src/.gitignore", "gen/\n*.tmp\n!keep.tmp\n")
-			r.commitAll("nested ignore")
-			r.write("src/gen/x.go", "x\n")
-			r.write("src/pkg/a.tmp", "x\n")
-			return r.dir
+			r.Write("src/.gitignore", "gen/\n*.tmp\n!keep.tmp\n")
+			r.CommitAll("nested ignore")
+			r.Write("src/gen/x.go", "x\n")
+			r.Write("src/pkg/a.tmp", "x\n")
+			return r.Dir
 		}},
 		{name: "nested gitignore negation", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write("src/.gitignore", "*.tmp\n!keep.tmp\n")
-			r.commitAll("nested ignore")
-			r.write("src/pkg/keep.tmp", "x\n")
-			return r.dir
+			r.Write("src/.gitignore", "*.tmp\n!keep.tmp\n")
+			r.CommitAll("nested ignore")
+			r.Write("src/pkg/keep.tmp", "x\n")
+			return r.Dir
 		}},
 		{name: "info exclude", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write(".git/info/exclude", "secret*\n")
-			r.write("secret.env", "x\n")
-			return r.dir
+			r.Write(".git/info/exclude", "secret*\n")
+			r.Write("secret.env", "x\n")
+			return r.Dir
 		}},
 		{name: "core.excludesFile", setup: func(r *gitRepo) string {
 			r.basic()
-			ex := filepath.Join(r.t.TempDir(), "global-ignore")
-			writeFile(r.t, ex, "*.swp\n**/cache/**\n")
-			r.git("config", "core.excludesFile", ex)
-			r.write("src/.main.go.swp", "x\n")
-			r.write("a/cache/b/c", "x\n")
-			return r.dir
+			ex := filepath.Join(r.T.TempDir(), "global-ignore")
+			testrepo.WriteFile(r.T, ex, "*.swp\n**/cache/**\n")
+			r.Git("config", "core.excludesFile", ex)
+			r.Write("src/.main.go.swp", "x\n")
+			r.Write("a/cache/b/c", "x\n")
+			return r.Dir
 		}},
 		{name: "ignored dir with tracked file", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write("vendor/kept.txt", "k\n")
-			r.git("add", "vendor/kept.txt")
-			r.git("commit", "-q", "-m", "vendor")
-			r.write(".gitignore", "*.log\n/build/\nvendor/\n")
-			r.commitAll("ignore vendor")
-			r.write("vendor/other.txt", "o\n")
-			return r.dir
+			r.Write("vendor/kept.txt", "k\n")
+			r.Git("add", "vendor/kept.txt")
+			r.Git("commit", "-q", "-m", "vendor")
+			r.Write(".gitignore", "*.log\n/build/\nvendor/\n")
+			r.CommitAll("ignore vendor")
+			r.Write("vendor/other.txt", "o\n")
+			return r.Dir
 		}},
 		{name: "mode change", setup: func(r *gitRepo) string {
 			r.basic()
-			must(r.t, os.Chmod(filepath.Join(r.dir, "README.md"), 0o755))
-			return r.dir
+			must(r.T, os.Chmod(filepath.Join(r.Dir, "README.md"), 0o755))
+			return r.Dir
 		}},
 		{name: "mode change with core.fileMode false", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("config", "core.fileMode", "false")
-			must(r.t, os.Chmod(filepath.Join(r.dir, "run.sh"), 0o644))
-			return r.dir
+			r.Git("config", "core.fileMode", "false")
+			must(r.T, os.Chmod(filepath.Join(r.Dir, "run.sh"), 0o644))
+			return r.Dir
 		}},
 		{name: "typechange to symlink", setup: func(r *gitRepo) string {
 			r.basic()
-			p := filepath.Join(r.dir, "docs/guide.txt")
-			must(r.t, os.Remove(p))
-			must(r.t, os.Symlink("../README.md", p))
-			return r.dir
+			p := filepath.Join(r.Dir, "docs/guide.txt")
+			must(r.T, os.Remove(p))
+			must(r.T, os.Symlink("../README.md", p))
+			return r.Dir
 		}},
 		{name: "symlink retargeted", setup: func(r *gitRepo) string {
 			r.basic()
-			p := filepath.Join(r.dir, "link")
-			must(r.t, os.Remove(p))
-			must(r.t, os.Symlink("run.sh", p))
-			return r.dir
+			p := filepath.Join(r.Dir, "link")
+			must(r.T, os.Remove(p))
+			must(r.T, os.Symlink("run.sh", p))
+			return r.Dir
 		}},
 		{name: "assume unchanged", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("update-index", "--assume-unchanged", "README.md")
-			r.write("README.md", "changed but assumed unchanged\n")
-			return r.dir
+			r.Git("update-index", "--assume-unchanged", "README.md")
+			r.Write("README.md", "changed but assumed unchanged\n")
+			return r.Dir
 		}},
 		{name: "intent to add", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write("ita.txt", "x\n")
-			r.git("add", "-N", "ita.txt")
-			return r.dir
+			r.Write("ita.txt", "x\n")
+			r.Git("add", "-N", "ita.txt")
+			return r.Dir
 		}},
 		{name: "merge conflict", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("checkout", "-q", "-b", "other")
-			r.write("README.md", "other\n")
-			r.commitAll("other")
-			r.git("checkout", "-q", "main")
-			r.write("README.md", "main\n")
-			r.commitAll("main")
-			_, _ = r.try(r.dir, "merge", "-q", "other")
-			return r.dir
+			r.Git("checkout", "-q", "-b", "other")
+			r.Write("README.md", "other\n")
+			r.CommitAll("other")
+			r.Git("checkout", "-q", "main")
+			r.Write("README.md", "main\n")
+			r.CommitAll("main")
+			_, _ = r.try(r.Dir, "merge", "-q", "other")
+			return r.Dir
 		}},
-		{name: "empty repository", setup: func(r *gitRepo) string { return r.dir }, wantUnknown: []string{FactCommit, FactDescribe}},
-		{name: "empty repository with untracked file", setup: func(r *gitRepo) string { r.write("a.txt", "a\n"); return r.dir }, wantUnknown: []string{FactCommit}},
-		{name: "empty repository with staged file", setup: func(r *gitRepo) string { r.write("a.txt", "a\n"); r.git("add", "a.txt"); return r.dir }, wantUnknown: []string{FactCommit}},
+		{name: "empty repository", setup: func(r *gitRepo) string { return r.Dir }, wantUnknown: []string{FactCommit, FactDescribe}},
+		{name: "empty repository with untracked file", setup: func(r *gitRepo) string { r.Write("a.txt", "a\n"); return r.Dir }, wantUnknown: []string{FactCommit}},
+		{name: "empty repository with staged file", setup: func(r *gitRepo) string { r.Write("a.txt", "a\n"); r.Git("add", "a.txt"); return r.Dir }, wantUnknown: []string{FactCommit}},
 		{name: "bare repository", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("tag", "v1.0.0")
-			bare := filepath.Join(r.t.TempDir(), "bare.git")
-			r.git("clone", "-q", "--bare", r.dir, bare)
+			r.Git("tag", "v1.0.0")
+			bare := filepath.Join(r.T.TempDir(), "bare.git")
+			r.Git("clone", "-q", "--bare", r.Dir, bare)
 			return bare
 		}, wantUnknown: []string{FactDirty}},
 		{name: "tags lightweight and annotated", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("tag", "v1.9.0")
-			r.git("tag", "-a", "-m", "ten", "v1.10.0")
-			r.git("tag", "v1.2.0")
-			r.git("tag", "-a", "-m", "rc", "v2.0.0-rc1")
-			return r.dir
+			r.Git("tag", "v1.9.0")
+			r.Git("tag", "-a", "-m", "ten", "v1.10.0")
+			r.Git("tag", "v1.2.0")
+			r.Git("tag", "-a", "-m", "rc", "v2.0.0-rc1")
+			return r.Dir
 		}},
 		{name: "describe after tag", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("tag", "-a", "-m", "one", "v0.1.0")
+			r.Git("tag", "-a", "-m", "one", "v0.1.0")
 			for i := 0; i < 3; i++ {
-				r.write("n.txt", strconv.Itoa(i))
-				r.commitAll("c" + strconv.Itoa(i))
+				r.Write("n.txt", strconv.Itoa(i))
+				r.CommitAll("c" + strconv.Itoa(i))
 			}
-			return r.dir
+			return r.Dir
 		}},
 		{name: "describe across merge", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("tag", "base")
-			r.git("checkout", "-q", "-b", "feature")
-			r.write("f.txt", "f\n")
-			r.commitAll("f1")
-			r.git("tag", "-a", "-m", "feat", "feat-1")
-			r.write("f.txt", "f2\n")
-			r.commitAll("f2")
-			r.git("checkout", "-q", "main")
-			r.write("m.txt", "m\n")
-			r.commitAll("m1")
-			r.git("tag", "light")
-			r.write("m.txt", "m2\n")
-			r.commitAll("m2")
-			r.git("merge", "-q", "--no-edit", "feature")
-			return r.dir
+			r.Git("tag", "base")
+			r.Git("checkout", "-q", "-b", "feature")
+			r.Write("f.txt", "f\n")
+			r.CommitAll("f1")
+			r.Git("tag", "-a", "-m", "feat", "feat-1")
+			r.Write("f.txt", "f2\n")
+			r.CommitAll("f2")
+			r.Git("checkout", "-q", "main")
+			r.Write("m.txt", "m\n")
+			r.CommitAll("m1")
+			r.Git("tag", "light")
+			r.Write("m.txt", "m2\n")
+			r.CommitAll("m2")
+			r.Git("merge", "-q", "--no-edit", "feature")
+			return r.Dir
 		}},
 		{name: "packed refs and objects", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("tag", "-a", "-m", "p", "v3.0.0")
-			r.write("x.txt", "x\n")
-			r.commitAll("x")
-			r.git("tag", "v3.0.1")
-			r.git("gc", "-q")
-			return r.dir
+			r.Git("tag", "-a", "-m", "p", "v3.0.0")
+			r.Write("x.txt", "x\n")
+			r.CommitAll("x")
+			r.Git("tag", "v3.0.1")
+			r.Git("gc", "-q")
+			return r.Dir
 		}},
 		{name: "detached head single branch", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write("x.txt", "x\n")
-			r.commitAll("x")
-			r.git("branch", "release", "HEAD~1")
-			r.git("checkout", "-q", "--detach", "HEAD~1")
-			return r.dir
+			r.Write("x.txt", "x\n")
+			r.CommitAll("x")
+			r.Git("branch", "release", "HEAD~1")
+			r.Git("checkout", "-q", "--detach", "HEAD~1")
+			return r.Dir
 		}},
 		{name: "detached head two branches", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("branch", "a")
-			r.git("checkout", "-q", "--detach")
-			return r.dir
+			r.Git("branch", "a")
+			r.Git("checkout", "-q", "--detach")
+			return r.Dir
 		}},
 		{name: "shallow depth 1", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("tag", "-a", "-m", "old", "v0.0.1")
+			r.Git("tag", "-a", "-m", "old", "v0.0.1")
 			for i := 0; i < 3; i++ {
-				r.write("n.txt", strconv.Itoa(i))
-				r.commitAll("c" + strconv.Itoa(i))
+				r.Write("n.txt", strconv.Itoa(i))
+				r.CommitAll("c" + strconv.Itoa(i))
 			}
-			clone := filepath.Join(r.t.TempDir(), "clone")
-			r.git("clone", "-q", "--depth", "1", "file://"+r.dir, clone)
+			clone := filepath.Join(r.T.TempDir(), "clone")
+			r.Git("clone", "-q", "--depth", "1", "file://"+r.Dir, clone)
 			return clone
 		}},
 		{name: "shallow depth 200", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("tag", "-a", "-m", "old", "v0.0.1")
+			r.Git("tag", "-a", "-m", "old", "v0.0.1")
 			r.fastCommits(250, 240, "")
-			clone := filepath.Join(r.t.TempDir(), "clone")
-			r.git("clone", "-q", "--no-single-branch", "--depth", "200", "file://"+r.dir, clone)
+			clone := filepath.Join(r.T.TempDir(), "clone")
+			r.Git("clone", "-q", "--no-single-branch", "--depth", "200", "file://"+r.Dir, clone)
 			return clone
 		}},
 		{name: "linked worktree", setup: func(r *gitRepo) string {
 			r.basic()
-			wt := filepath.Join(r.t.TempDir(), "wt")
-			r.git("worktree", "add", "-q", "-b", "wtbranch", wt)
-			writeFile(r.t, filepath.Join(wt, "src/main.go"), "package main // wt\n")
+			wt := filepath.Join(r.T.TempDir(), "wt")
+			r.Git("worktree", "add", "-q", "-b", "wtbranch", wt)
+			testrepo.WriteFile(r.T, filepath.Join(wt, "src/main.go"), "package main // wt\n")
 			return filepath.Join(wt, "src")
 		}},
 		{name: "template inside submodule", setup: func(r *gitRepo) string {
-			sub := newRepo(r.t)
+			sub := newRepo(r.T)
 			sub.basic()
-			sub.git("tag", "sub-v1")
+			sub.Git("tag", "sub-v1")
 			r.basic()
-			r.git("submodule", "add", "-q", sub.dir, "mods/sub")
-			r.git("commit", "-q", "-m", "add sub")
-			return filepath.Join(r.dir, "mods/sub/src/pkg")
+			r.Git("submodule", "add", "-q", sub.Dir, "mods/sub")
+			r.Git("commit", "-q", "-m", "add sub")
+			return filepath.Join(r.Dir, "mods/sub/src/pkg")
 		}},
 		{name: "submodule with modified content", setup: func(r *gitRepo) string {
-			sub := newRepo(r.t)
+			sub := newRepo(r.T)
 			sub.basic()
 			r.basic()
-			r.git("submodule", "add", "-q", sub.dir, "mods/sub")
-			r.git("commit", "-q", "-m", "add sub")
-			r.write("mods/sub/README.md", "changed in submodule\n")
-			return r.dir
+			r.Git("submodule", "add", "-q", sub.Dir, "mods/sub")
+			r.Git("commit", "-q", "-m", "add sub")
+			r.Write("mods/sub/README.md", "changed in submodule\n")
+			return r.Dir
 		}},
 		{name: "submodule with untracked content", setup: func(r *gitRepo) string {
-			sub := newRepo(r.t)
+			sub := newRepo(r.T)
 			sub.basic()
 			r.basic()
-			r.git("submodule", "add", "-q", sub.dir, "mods/sub")
-			r.git("commit", "-q", "-m", "add sub")
-			r.write("mods/sub/untracked.txt", "x\n")
-			return r.dir
+			r.Git("submodule", "add", "-q", sub.Dir, "mods/sub")
+			r.Git("commit", "-q", "-m", "add sub")
+			r.Write("mods/sub/untracked.txt", "x\n")
+			return r.Dir
 		}},
 		{name: "submodule head moved", setup: func(r *gitRepo) string {
-			sub := newRepo(r.t)
+			sub := newRepo(r.T)
 			sub.basic()
 			r.basic()
-			r.git("submodule", "add", "-q", sub.dir, "mods/sub")
-			r.git("commit", "-q", "-m", "add sub")
-			r.gitIn(filepath.Join(r.dir, "mods/sub"), "commit", "-q", "--allow-empty", "-m", "moved")
-			return r.dir
+			r.Git("submodule", "add", "-q", sub.Dir, "mods/sub")
+			r.Git("commit", "-q", "-m", "add sub")
+			r.GitIn(filepath.Join(r.Dir, "mods/sub"), "commit", "-q", "--allow-empty", "-m", "moved")
+			return r.Dir
 		}},
 		{name: "nested repository untracked", setup: func(r *gitRepo) string {
 			r.basic()
-			r.gitIn(r.dir, "init", "-q", filepath.Join(r.dir, "nested"))
-			return r.dir
+			r.GitIn(r.Dir, "init", "-q", filepath.Join(r.Dir, "nested"))
+			return r.Dir
 		}},
 		// go-git v5 refuses the worktreeConfig extension sparse checkout sets
 		{name: "sparse checkout cone", goGitUnknown: goGitAnswers, setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("sparse-checkout", "init", "--cone")
-			r.git("sparse-checkout", "set", "src")
-			r.write("src/pkg/util.go", "package pkg // sparse edit\n")
-			return r.dir
+			r.Git("sparse-checkout", "init", "--cone")
+			r.Git("sparse-checkout", "set", "src")
+			r.Write("src/pkg/util.go", "package pkg // sparse edit\n")
+			return r.Dir
 		}},
 		{name: "sparse checkout cone clean", goGitUnknown: goGitAnswers, setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("sparse-checkout", "init", "--cone")
-			r.git("sparse-checkout", "set", "docs")
-			return r.dir
+			r.Git("sparse-checkout", "init", "--cone")
+			r.Git("sparse-checkout", "set", "docs")
+			return r.Dir
 		}},
 		{name: "index v4", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("update-index", "--index-version", "4")
-			r.write("src/pkg/util.go", "package pkg // v4\n")
-			return r.dir
+			r.Git("update-index", "--index-version", "4")
+			r.Write("src/pkg/util.go", "package pkg // v4\n")
+			return r.Dir
 		}},
 		{name: "index v4 clean", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("update-index", "--index-version", "4")
-			return r.dir
+			r.Git("update-index", "--index-version", "4")
+			return r.Dir
 		}},
 		{name: "split index", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("update-index", "--split-index")
-			r.write("README.md", "split\n")
-			return r.dir
+			r.Git("update-index", "--split-index")
+			r.Write("README.md", "split\n")
+			return r.Dir
 		}},
 		{name: "autocrlf and attributes", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write(".gitattributes", "*.txt text eol=crlf\n")
-			r.commitAll("attrs")
-			must(r.t, os.Remove(filepath.Join(r.dir, "docs/guide.txt")))
-			r.git("checkout", "--", "docs/guide.txt")
-			return r.dir
+			r.Write(".gitattributes", "*.txt text eol=crlf\n")
+			r.CommitAll("attrs")
+			must(r.T, os.Remove(filepath.Join(r.Dir, "docs/guide.txt")))
+			r.Git("checkout", "--", "docs/guide.txt")
+			return r.Dir
 		}},
 		{name: "missing parent object", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("tag", "v1")
-			r.write("a.txt", "a\n")
-			r.commitAll("a")
-			r.write("b.txt", "b\n")
-			r.commitAll("b")
-			parent := r.git("rev-parse", "HEAD~1")
-			must(r.t, os.Remove(filepath.Join(r.dir, ".git/objects", parent[:2], parent[2:])))
-			return r.dir
+			r.Git("tag", "v1")
+			r.Write("a.txt", "a\n")
+			r.CommitAll("a")
+			r.Write("b.txt", "b\n")
+			r.CommitAll("b")
+			parent := r.Git("rev-parse", "HEAD~1")
+			must(r.T, os.Remove(filepath.Join(r.Dir, ".git/objects", parent[:2], parent[2:])))
+			return r.Dir
 		}, adjust: func(r *gitRepo, dir string, e *expected) {
 			// git log gives up on the missing parent although HEAD itself is
 			// readable (Collect reads HEAD alone); git describe --always
 			// prints the hash although tag v1 is an ancestor: git's answer.
-			raw := r.gitIn(dir, "cat-file", "-p", "HEAD")
+			raw := r.GitIn(dir, "cat-file", "-p", "HEAD")
 			for _, line := range strings.Split(raw, "\n") {
 				if rest, ok := strings.CutPrefix(line, "author "); ok {
 					e.author = strings.TrimSpace(rest[:strings.IndexByte(rest, '<')])
@@ -447,36 +448,36 @@ func scenarios() []scenario {
 		}},
 		{name: "unreadable directory", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write("locked/secret.txt", "s\n")
-			must(r.t, os.Chmod(filepath.Join(r.dir, "locked"), 0o000))
-			r.t.Cleanup(func() { _ = os.Chmod(filepath.Join(r.dir, "locked"), 0o700) }) //nolint:gosec // restore for cleanup
-			return r.dir
+			r.Write("locked/secret.txt", "s\n")
+			must(r.T, os.Chmod(filepath.Join(r.Dir, "locked"), 0o000))
+			r.T.Cleanup(func() { _ = os.Chmod(filepath.Join(r.Dir, "locked"), 0o700) }) //nolint:gosec // restore for cleanup
+			return r.Dir
 		}},
 		{name: "owned by another user", refused: true, setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("remote", "add", "origin", "https://user:s3cret@example.com/org/repo.git?private_token=abc&ref=main")
+			r.Git("remote", "add", "origin", "https://user:s3cret@example.com/org/repo.git?private_token=abc&ref=main")
 			r.plantCommands()
-			r.write("README.md", "dirty, so that status would run the filter\n")
-			r.chownTree(r.dir, 65534)
-			return r.dir
+			r.Write("README.md", "dirty, so that status would run the filter\n")
+			r.chownTree(r.Dir, 65534)
+			return r.Dir
 		}},
 		{name: "owned by another user with split index", refused: true, setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("update-index", "--split-index")
+			r.Git("update-index", "--split-index")
 			r.plantCommands()
-			r.write("README.md", "dirty\n")
-			r.chownTree(r.dir, 65534)
-			return r.dir
+			r.Write("README.md", "dirty\n")
+			r.chownTree(r.Dir, 65534)
+			return r.Dir
 		}},
 		{name: "planted .git in a shared parent directory", refused: true, setup: func(r *gitRepo) string {
 			// CVE-2022-24765: another user made the shared directory a
 			// repository; the template's directory is not one.
 			r.basic()
 			r.plantCommands()
-			r.chownTree(r.dir, 65534)
-			mine := filepath.Join(r.dir, "home", "me", "project")
-			must(r.t, os.MkdirAll(mine, 0o750))
-			writeFile(r.t, filepath.Join(mine, "template.pkr.hcl"), "source \"null\" \"x\" {}\n")
+			r.chownTree(r.Dir, 65534)
+			mine := filepath.Join(r.Dir, "home", "me", "project")
+			must(r.T, os.MkdirAll(mine, 0o750))
+			testrepo.WriteFile(r.T, filepath.Join(mine, "template.pkr.hcl"), "source \"null\" \"x\" {}\n")
 			return mine
 		}},
 		// go-git's gitignore matcher gets each of the next three wrong
@@ -484,118 +485,118 @@ func scenarios() []scenario {
 		// [[:class:]] is unknown; "dir/**" also excludes dir itself).
 		{name: "gitignore negated bracket", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write(".gitignore", "*.log\n/build/\n[!a-c]*.gen\n")
-			r.commitAll("bracket ignore")
-			r.write("d1.gen", "ignored: d is not in a-c\n")
-			return r.dir
+			r.Write(".gitignore", "*.log\n/build/\n[!a-c]*.gen\n")
+			r.CommitAll("bracket ignore")
+			r.Write("d1.gen", "ignored: d is not in a-c\n")
+			return r.Dir
 		}},
 		{name: "gitignore character class", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write(".gitignore", "*.log\n/build/\n[[:digit:]]*.out\n")
-			r.commitAll("class ignore")
-			r.write("7.out", "ignored\n")
-			return r.dir
+			r.Write(".gitignore", "*.log\n/build/\n[[:digit:]]*.out\n")
+			r.CommitAll("class ignore")
+			r.Write("7.out", "ignored\n")
+			return r.Dir
 		}},
 		{name: "gitignore trailing /** with negation", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write(".gitignore", "*.log\n/build/\ncache/**\n!cache/keep\n")
-			r.commitAll("cache ignore")
-			r.write("cache/other", "ignored\n")
-			r.write("cache/keep", "re-included\n")
-			return r.dir
+			r.Write(".gitignore", "*.log\n/build/\ncache/**\n!cache/keep\n")
+			r.CommitAll("cache ignore")
+			r.Write("cache/other", "ignored\n")
+			r.Write("cache/keep", "re-included\n")
+			return r.Dir
 		}},
 		// go-git v5's plumbing.Hash is 20 bytes: it cannot open it.
 		{name: "sha256 object format", goGitUnknown: goGitAnswers, setup: func(r *gitRepo) string {
-			s := newRepo(r.t, "--object-format=sha256").basic()
-			s.git("tag", "-a", "-m", "one", "v1.0.0")
-			s.write("x.txt", "x\n")
-			s.commitAll("x")
-			s.git("gc", "-q")
-			s.write("y.txt", "y\n")
-			s.commitAll("y")
-			s.write("README.md", "dirty\n")
-			return s.dir
+			s := newRepo(r.T, "--object-format=sha256").basic()
+			s.Git("tag", "-a", "-m", "one", "v1.0.0")
+			s.Write("x.txt", "x\n")
+			s.CommitAll("x")
+			s.Git("gc", "-q")
+			s.Write("y.txt", "y\n")
+			s.CommitAll("y")
+			s.Write("README.md", "dirty\n")
+			return s.Dir
 		}},
 		{name: "3,000 annotated tags in packed-refs, HEAD one past the last", setup: func(r *gitRepo) string {
 			r.basic()
 			r.fastCommits(3000, 0, "annotated")
-			r.git("pack-refs", "--all")
-			r.git("commit", "-q", "--allow-empty", "-m", "one past the last tag")
-			return r.dir
+			r.Git("pack-refs", "--all")
+			r.Git("commit", "-q", "--allow-empty", "-m", "one past the last tag")
+			return r.Dir
 		}},
 		{name: "commit-graph", setup: func(r *gitRepo) string {
 			r.basic()
 			r.fastCommits(300, 120, "")
-			r.git("commit-graph", "write", "--reachable")
-			r.git("commit", "-q", "--allow-empty", "-m", "after the graph")
-			return r.dir
+			r.Git("commit-graph", "write", "--reachable")
+			r.Git("commit", "-q", "--allow-empty", "-m", "after the graph")
+			return r.Dir
 		}},
 		{name: "fresh clone with text=auto and racily-clean entries", setup: func(r *gitRepo) string {
 			r.basic()
-			r.write(".gitattributes", "* text=auto\n")
-			r.write("crlf.txt", "windows\r\nline\r\n")
-			r.commitAll("attributes")
-			clone := filepath.Join(r.t.TempDir(), "clone")
-			r.git("clone", "-q", "file://"+r.dir, clone)
+			r.Write(".gitattributes", "* text=auto\n")
+			r.Write("crlf.txt", "windows\r\nline\r\n")
+			r.CommitAll("attributes")
+			clone := filepath.Join(r.T.TempDir(), "clone")
+			r.Git("clone", "-q", "file://"+r.Dir, clone)
 			return clone
 		}},
 		{name: "core.excludesFile through includeIf", setup: func(r *gitRepo) string {
 			r.basic()
-			inc := filepath.Join(r.t.TempDir(), "included")
-			ex := filepath.Join(r.t.TempDir(), "ignore")
-			writeFile(r.t, ex, "*.swp\n")
-			writeFile(r.t, inc, "[core]\n\texcludesFile = "+ex+"\n")
-			r.git("config", "includeIf.gitdir:"+r.dir+"/.path", inc)
-			r.write("src/.main.go.swp", "x\n")
-			return r.dir
+			inc := filepath.Join(r.T.TempDir(), "included")
+			ex := filepath.Join(r.T.TempDir(), "ignore")
+			testrepo.WriteFile(r.T, ex, "*.swp\n")
+			testrepo.WriteFile(r.T, inc, "[core]\n\texcludesFile = "+ex+"\n")
+			r.Git("config", "includeIf.gitdir:"+r.Dir+"/.path", inc)
+			r.Write("src/.main.go.swp", "x\n")
+			return r.Dir
 		}},
 		{name: "own repository with a clean filter, touched", setup: func(r *gitRepo) string {
 			// as git-lfs sets one up: the work tree holds what the filter
 			// turns into the blob, so only running it says clean
 			r.basic()
-			r.git("config", "filter.up.clean", "tr a-z A-Z")
-			r.git("config", "filter.up.smudge", "cat")
-			r.write(".gitattributes", "*.dat filter=up\n")
-			r.write("big.dat", "lower case content\n")
-			r.commitAll("filtered")
+			r.Git("config", "filter.up.clean", "tr a-z A-Z")
+			r.Git("config", "filter.up.smudge", "cat")
+			r.Write(".gitattributes", "*.dat filter=up\n")
+			r.Write("big.dat", "lower case content\n")
+			r.CommitAll("filtered")
 			future := time.Now().Add(time.Hour)
-			must(r.t, os.Chtimes(filepath.Join(r.dir, "big.dat"), future, future))
-			return r.dir
+			must(r.T, os.Chtimes(filepath.Join(r.Dir, "big.dat"), future, future))
+			return r.Dir
 		}},
 		{name: "own repository with a clean filter, changed", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("config", "filter.up.clean", "tr a-z A-Z")
-			r.git("config", "filter.up.smudge", "cat")
-			r.write(".gitattributes", "*.dat filter=up\n")
-			r.write("big.dat", "lower case content\n")
-			r.commitAll("filtered")
-			r.write("big.dat", "other content\n")
-			return r.dir
+			r.Git("config", "filter.up.clean", "tr a-z A-Z")
+			r.Git("config", "filter.up.smudge", "cat")
+			r.Write(".gitattributes", "*.dat filter=up\n")
+			r.Write("big.dat", "lower case content\n")
+			r.CommitAll("filtered")
+			r.Write("big.dat", "other content\n")
+			return r.Dir
 		}},
 		{name: "status.showUntrackedFiles no", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("config", "status.showUntrackedFiles", "no")
-			r.write("untracked.txt", "x\n")
-			return r.dir
+			r.Git("config", "status.showUntrackedFiles", "no")
+			r.Write("untracked.txt", "x\n")
+			return r.Dir
 		}},
 		{name: ".git file pointing to a missing gitdir", notRepo: true, setup: func(r *gitRepo) string {
 			r.basic()
-			r.write("vendored/.git", "gitdir: ../.git/modules/gone\n")
-			return filepath.Join(r.dir, "vendored")
+			r.Write("vendored/.git", "gitdir: ../.git/modules/gone\n")
+			return filepath.Join(r.Dir, "vendored")
 		}},
 		{name: "rebase stopped on a conflict", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("checkout", "-q", "-b", "feature")
-			r.write("README.md", "feature\n")
-			r.commitAll("feature")
-			r.git("checkout", "-q", "main")
-			r.write("README.md", "main\n")
-			r.commitAll("main")
-			r.git("checkout", "-q", "feature")
-			if _, ok := r.try(r.dir, "rebase", "main"); ok {
-				r.t.Fatal("rebase did not stop")
+			r.Git("checkout", "-q", "-b", "feature")
+			r.Write("README.md", "feature\n")
+			r.CommitAll("feature")
+			r.Git("checkout", "-q", "main")
+			r.Write("README.md", "main\n")
+			r.CommitAll("main")
+			r.Git("checkout", "-q", "feature")
+			if _, ok := r.try(r.Dir, "rebase", "main"); ok {
+				r.T.Fatal("rebase did not stop")
 			}
-			return r.dir
+			return r.Dir
 		}, adjust: func(_ *gitRepo, _ string, e *expected) {
 			// HEAD is detached at main, the branch rebased onto; the branch
 			// is the one being rebased
@@ -603,8 +604,8 @@ func scenarios() []scenario {
 		}},
 		{name: "only non-origin remote", setup: func(r *gitRepo) string {
 			r.basic()
-			r.git("remote", "add", "upstream", "git@github.com:org/repo.git")
-			return r.dir
+			r.Git("remote", "add", "upstream", "git@github.com:org/repo.git")
+			return r.Dir
 		}},
 	}
 }
@@ -618,11 +619,11 @@ func must(t testing.TB, err error) {
 
 // chownTree gives dir to uid (skipping the test unless it runs as root).
 func (r *gitRepo) chownTree(dir string, uid int) {
-	r.t.Helper()
+	r.T.Helper()
 	if os.Geteuid() != 0 {
-		r.t.Skip("needs root to chown")
+		r.T.Skip("needs root to chown")
 	}
-	must(r.t, filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+	must(r.T, filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
 		if err != nil {
 			return err
 		}
@@ -634,29 +635,29 @@ func (r *gitRepo) chownTree(dir string, uid int) {
 // create r.marker, and proves that git runs them when it trusts the
 // repository.
 func (r *gitRepo) plantCommands() {
-	r.t.Helper()
-	r.marker = filepath.Join(r.t.TempDir(), "marker")
-	r.git("config", "core.fsmonitor", "touch "+r.marker+"; false")
-	r.git("config", "filter.planted.clean", "touch "+r.marker+"; cat")
-	r.write(".git/info/attributes", "* filter=planted\n")
-	r.write("README.md", "changed so that the filter runs\n")
-	r.git("status", "--porcelain")
+	r.T.Helper()
+	r.marker = filepath.Join(r.T.TempDir(), "marker")
+	r.Git("config", "core.fsmonitor", "touch "+r.marker+"; false")
+	r.Git("config", "filter.planted.clean", "touch "+r.marker+"; cat")
+	r.Write(".git/info/attributes", "* filter=planted\n")
+	r.Write("README.md", "changed so that the filter runs\n")
+	r.Git("status", "--porcelain")
 	if _, err := os.Stat(r.marker); err != nil {
-		r.t.Fatalf("the planted commands did not run in a trusted repository: %v", err)
+		r.T.Fatalf("the planted commands did not run in a trusted repository: %v", err)
 	}
-	r.git("checkout", "--", "README.md")
-	must(r.t, os.Remove(r.marker))
+	r.Git("checkout", "--", "README.md")
+	must(r.T, os.Remove(r.marker))
 }
 
 // fastCommits appends n commits with git fast-import (much faster than
 // n git commit calls), with a lightweight tag at the commit tagAt and, when
 // annotated is set, an annotated tag v1.<i>.0 at every commit.
 func (r *gitRepo) fastCommits(n, tagAt int, annotated string) {
-	r.t.Helper()
+	r.T.Helper()
 	var b strings.Builder
-	parent := r.git("rev-parse", "HEAD")
+	parent := r.Git("rev-parse", "HEAD")
 	for i := 1; i <= n; i++ {
-		ts := 1700000000 + 100000 + i*60
+		ts := testrepo.Epoch.Unix() + 100000 + int64(i)*60
 		fmt.Fprintf(&b, "commit refs/heads/main\nmark :%d\n", i)
 		fmt.Fprintf(&b, "author Ada Author <ada@example.com> %d +0000\ncommitter Cy Committer <cy@example.com> %d +0000\n", ts, ts)
 		msg := "c" + strconv.Itoa(i)
@@ -673,12 +674,12 @@ func (r *gitRepo) fastCommits(n, tagAt int, annotated string) {
 			fmt.Fprintf(&b, "tag v1.%d.0\nfrom :%d\ntagger Ada Author <ada@example.com> %d +0000\ndata %d\n%s\n", i, i, ts, len(annotated), annotated)
 		}
 	}
-	cmd := r.cmd("fast-import", "--quiet")
+	cmd := r.Cmd("fast-import", "--quiet")
 	cmd.Stdin = strings.NewReader(b.String())
 	if out, err := cmd.CombinedOutput(); err != nil {
-		r.t.Fatalf("fast-import: %v: %s", err, out)
+		r.T.Fatalf("fast-import: %v: %s", err, out)
 	}
-	r.git("reset", "-q", "--hard", "main")
+	r.Git("reset", "-q", "--hard", "main")
 }
 
 // engine names which engine Collect uses in a differential run.
@@ -721,7 +722,7 @@ func TestDifferentialGoGit(t *testing.T) {
 }
 
 func differential(t *testing.T, eng engine) {
-	needGit(t)
+	testrepo.NeedGit(t)
 	all := scenarios()
 	if len(all) < 25 {
 		t.Fatalf("only %d scenarios", len(all))
@@ -801,10 +802,7 @@ func checkRefused(t *testing.T, r *gitRepo, dir string, untrusted bool) {
 // gitSaysErr is git's own discovery error for dir, without any widened
 // trust.
 func gitSaysErr(r *gitRepo, dir string) (string, error) {
-	cmd := exec.Command(gitBin, "rev-parse", "--git-dir") //nolint:gosec // test helper
-	cmd.Dir = dir
-	cmd.Env = r.env()
-	out, err := cmd.CombinedOutput()
+	out, err := r.Command(dir, "rev-parse", "--git-dir").CombinedOutput()
 	return string(out), err
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // TestLocationVariables: GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE in the
@@ -12,24 +14,24 @@ import (
 func TestLocationVariables(t *testing.T) {
 	a := newRepo(t).basic()
 	b := newRepo(t).basic()
-	b.write("other.txt", "b\n")
-	b.commitAll("b only")
-	b.write("README.md", "b is dirty\n")
-	t.Setenv("GIT_DIR", filepath.Join(b.dir, ".git"))
-	t.Setenv("GIT_WORK_TREE", b.dir)
-	t.Setenv("GIT_INDEX_FILE", filepath.Join(b.dir, ".git", "index"))
-	want := a.git("rev-parse", "HEAD")
+	b.Write("other.txt", "b\n")
+	b.CommitAll("b only")
+	b.Write("README.md", "b is dirty\n")
+	t.Setenv("GIT_DIR", filepath.Join(b.Dir, ".git"))
+	t.Setenv("GIT_WORK_TREE", b.Dir)
+	t.Setenv("GIT_INDEX_FILE", filepath.Join(b.Dir, ".git", "index"))
+	want := a.Git("rev-parse", "HEAD")
 	for _, eng := range []engine{engineCLI, engineGoGit} {
 		t.Run(string(eng), func(t *testing.T) {
 			if eng == engineGoGit {
 				t.Setenv("PATH", t.TempDir())
 			}
-			f, err := Collect(context.Background(), a.dir, Options{LookupEnv: noEnv})
+			f, err := Collect(context.Background(), a.Dir, Options{LookupEnv: noEnv})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if f.Root != a.dir || f.Commit != want {
-				t.Errorf("Root %q, Commit %q; want %q, %q (the repository containing the path)", f.Root, f.Commit, a.dir, want)
+			if f.Root != a.Dir || f.Commit != want {
+				t.Errorf("Root %q, Commit %q; want %q, %q (the repository containing the path)", f.Root, f.Commit, a.Dir, want)
 			}
 			if eng == engineCLI && (f.Dirty == nil || *f.Dirty) {
 				t.Errorf("Dirty = %s, want false: the other repository's changes leaked in", fmtBool(f.Dirty))
@@ -42,12 +44,12 @@ func TestLocationVariables(t *testing.T) {
 // they do for git.
 func TestConfigVariables(t *testing.T) {
 	r := newRepo(t).basic()
-	r.write("scratch.tmp", "x\n")
+	r.Write("scratch.tmp", "x\n")
 	ignore := filepath.Join(t.TempDir(), "ignore")
-	writeFile(t, ignore, "*.tmp\n")
+	testrepo.WriteFile(t, ignore, "*.tmp\n")
 	collect := func() *Facts {
 		t.Helper()
-		f, err := Collect(context.Background(), r.dir, Options{LookupEnv: noEnv})
+		f, err := Collect(context.Background(), r.Dir, Options{LookupEnv: noEnv})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +61,7 @@ func TestConfigVariables(t *testing.T) {
 	t.Setenv("GIT_CONFIG_COUNT", "1")
 	t.Setenv("GIT_CONFIG_KEY_0", "core.excludesFile")
 	t.Setenv("GIT_CONFIG_VALUE_0", ignore)
-	cmd := r.cmd("status", "--porcelain")
+	cmd := r.Cmd("status", "--porcelain")
 	cmd.Env = append(cmd.Env, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=core.excludesFile", "GIT_CONFIG_VALUE_0="+ignore)
 	out, err := cmd.Output()
 	if err != nil || len(out) != 0 {

@@ -46,8 +46,8 @@ func TestCollectErrors(t *testing.T) {
 		is   error
 	}{
 		{"not a repository", context.Background(), t.TempDir(), Options{LookupEnv: noEnv}, ErrNotRepository},
-		{"canceled", canceled, repo.dir, Options{LookupEnv: noEnv}, context.Canceled},
-		{"bad mode", context.Background(), repo.dir, Options{Dirty: "sometimes"}, nil},
+		{"canceled", canceled, repo.Dir, Options{LookupEnv: noEnv}, context.Canceled},
+		{"bad mode", context.Background(), repo.Dir, Options{Dirty: "sometimes"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,27 +71,27 @@ func TestDirtyWhenHeadUnreadable(t *testing.T) {
 		breakRepo func(r *gitRepo)
 	}{
 		{"HEAD commit object missing", func(r *gitRepo) {
-			dirs, _ := filepath.Glob(filepath.Join(r.dir, ".git", "objects", "??"))
+			dirs, _ := filepath.Glob(filepath.Join(r.Dir, ".git", "objects", "??"))
 			for _, d := range dirs {
 				must(t, os.RemoveAll(d))
 			}
 		}},
 		{"garbage after HEAD's ref", func(r *gitRepo) {
-			must(t, os.WriteFile(filepath.Join(r.dir, ".git", "HEAD"), []byte("ref: refs/heads/main\x00\xff junk\n"), 0o600))
+			must(t, os.WriteFile(filepath.Join(r.Dir, ".git", "HEAD"), []byte("ref: refs/heads/main\x00\xff junk\n"), 0o600))
 		}},
 		{"HEAD symref loop", func(r *gitRepo) {
-			must(t, os.WriteFile(filepath.Join(r.dir, ".git", "refs", "heads", "main"), []byte("ref: refs/heads/main\n"), 0o600))
+			must(t, os.WriteFile(filepath.Join(r.Dir, ".git", "refs", "heads", "main"), []byte("ref: refs/heads/main\n"), 0o600))
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRepo(t).basic()
 			tt.breakRepo(r)
-			f, err := Collect(context.Background(), r.dir, Options{LookupEnv: noEnv})
+			f, err := Collect(context.Background(), r.Dir, Options{LookupEnv: noEnv})
 			if err != nil {
 				return // refusing the repository outright is also not a wrong answer
 			}
-			out, gitErr := r.tryGitIn(r.dir, "status", "--porcelain")
+			out, gitErr := r.TryGitIn(r.Dir, "status", "--porcelain")
 			if gitErr != nil {
 				if f.Dirty != nil || f.Unknown[FactDirty] == "" {
 					t.Errorf("git cannot answer (%v) but dirty = %v (reason %q), want unknown with a reason", gitErr, fmtBool(f.Dirty), f.Unknown[FactDirty])
@@ -110,17 +110,17 @@ func TestDirtyWhenHeadUnreadable(t *testing.T) {
 // commands under way (here a status waiting on a slow clean filter).
 func TestCollectStopsWithContext(t *testing.T) {
 	r := newRepo(t).basic()
-	r.git("config", "filter.slow.clean", "sleep 10; cat")
-	r.write(".gitattributes", "*.dat filter=slow\n")
-	r.write("big.dat", "x\n")
-	r.git("-c", "filter.slow.clean=cat", "add", ".")
-	r.git("-c", "filter.slow.clean=cat", "commit", "-q", "-m", "slow filter")
+	r.Git("config", "filter.slow.clean", "sleep 10; cat")
+	r.Write(".gitattributes", "*.dat filter=slow\n")
+	r.Write("big.dat", "x\n")
+	r.Git("-c", "filter.slow.clean=cat", "add", ".")
+	r.Git("-c", "filter.slow.clean=cat", "commit", "-q", "-m", "slow filter")
 	future := time.Now().Add(time.Hour)
-	must(t, os.Chtimes(filepath.Join(r.dir, "big.dat"), future, future))
+	must(t, os.Chtimes(filepath.Join(r.Dir, "big.dat"), future, future))
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	f, err := Collect(ctx, r.dir, Options{LookupEnv: noEnv})
+	f, err := Collect(ctx, r.Dir, Options{LookupEnv: noEnv})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Collect = %+v, %v; want the context's error", f, err)
 	}

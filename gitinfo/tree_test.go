@@ -16,35 +16,35 @@ func TestTree(t *testing.T) {
 		change func(r *gitRepo)
 		want   func(r *gitRepo) string // "" when Tree must be unknown
 	}{
-		{name: "clean root", want: func(r *gitRepo) string { return r.git("rev-parse", "HEAD^{tree}") }},
-		{name: "clean subdirectory", sub: "src", want: func(r *gitRepo) string { return r.git("rev-parse", "HEAD:src") }},
+		{name: "clean root", want: func(r *gitRepo) string { return r.Git("rev-parse", "HEAD^{tree}") }},
+		{name: "clean subdirectory", sub: "src", want: func(r *gitRepo) string { return r.Git("rev-parse", "HEAD:src") }},
 		{
 			name: "change elsewhere keeps the subdirectory's tree", sub: "src",
-			change: func(r *gitRepo) { r.write("docs/guide.txt", "changed\n") },
-			want:   func(r *gitRepo) string { return r.git("rev-parse", "HEAD:src") },
+			change: func(r *gitRepo) { r.Write("docs/guide.txt", "changed\n") },
+			want:   func(r *gitRepo) string { return r.Git("rev-parse", "HEAD:src") },
 		},
 		{
 			name: "change inside leaves it out", sub: "src",
-			change: func(r *gitRepo) { r.write("src/pkg/util.go", "package changed\n") },
+			change: func(r *gitRepo) { r.Write("src/pkg/util.go", "package changed\n") },
 		},
 		{
 			name: "untracked file inside leaves it out", sub: "src",
-			change: func(r *gitRepo) { r.write("src/new.go", "package main\n") },
+			change: func(r *gitRepo) { r.Write("src/new.go", "package main\n") },
 		},
 		{
 			name: "untracked file inside with the tracked check keeps it", sub: "src", mode: DirtyTracked,
-			change: func(r *gitRepo) { r.write("src/new.go", "package main\n") },
-			want:   func(r *gitRepo) string { return r.git("rev-parse", "HEAD:src") },
+			change: func(r *gitRepo) { r.Write("src/new.go", "package main\n") },
+			want:   func(r *gitRepo) string { return r.Git("rev-parse", "HEAD:src") },
 		},
 		{
 			name: "ignored file inside keeps it", sub: "src",
-			change: func(r *gitRepo) { r.write("src/debug.log", "log\n") },
-			want:   func(r *gitRepo) string { return r.git("rev-parse", "HEAD:src") },
+			change: func(r *gitRepo) { r.Write("src/debug.log", "log\n") },
+			want:   func(r *gitRepo) string { return r.Git("rev-parse", "HEAD:src") },
 		},
 		{name: "dirty check off leaves it out", sub: "src", mode: DirtyOff},
 		{
 			name: "directory not in HEAD", sub: "fresh",
-			change: func(r *gitRepo) { r.write("fresh/.gitignore", "*\n") },
+			change: func(r *gitRepo) { r.Write("fresh/.gitignore", "*\n") },
 		},
 	}
 	for _, tc := range cases {
@@ -53,7 +53,7 @@ func TestTree(t *testing.T) {
 			if tc.change != nil {
 				tc.change(r)
 			}
-			f, err := Collect(context.Background(), filepath.Join(r.dir, tc.sub), Options{Dirty: tc.mode})
+			f, err := Collect(context.Background(), filepath.Join(r.Dir, tc.sub), Options{Dirty: tc.mode})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,16 +90,16 @@ func TestIgnorePaths(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRepo(t).basic()
 			for p, c := range tc.files {
-				r.write(p, c)
+				r.Write(p, c)
 			}
 			var ignore []string
 			for _, p := range tc.ignore {
 				if !filepath.IsAbs(p) {
-					p = filepath.Join(r.dir, p)
+					p = filepath.Join(r.Dir, p)
 				}
 				ignore = append(ignore, p)
 			}
-			f, err := Collect(context.Background(), r.dir, Options{IgnorePaths: ignore})
+			f, err := Collect(context.Background(), r.Dir, Options{IgnorePaths: ignore})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,12 +4,14 @@ import (
 	"testing"
 
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // An image's SourceImageID links it to its parent in HCP Packer: when the
 // builder leaves it empty, the source its generated data names fills it.
 func TestFillSourceImageID(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	orphans := func() []*image.Image {
 		return []*image.Image{
 			{ImageID: "img-1", ProviderName: "gce", ProviderRegion: "us-east1"},
@@ -46,7 +48,7 @@ func TestFillSourceImageID(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]interface{}{"git_path": r.dir}
+			cfg := map[string]interface{}{"git_path": r.Dir}
 			for k, v := range tc.cfg {
 				cfg[k] = v
 			}

@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hcldec"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // readerPostProcessor stands for a post-processor chained after enrich: it
@@ -47,7 +49,7 @@ var carriedValues = map[string]interface{}{
 // post-processor after enrich reads what it reads when it follows the
 // builder directly.
 func TestChainCarriesStateKeysOverRPC(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	if len(carriedValues) != len(carriedStateKeys)+1 {
 		t.Fatalf("carriedValues has %d keys, carriedStateKeys %d: give every carried key a value", len(carriedValues), len(carriedStateKeys))
 	}
@@ -76,8 +78,8 @@ func TestChainCarriesStateKeysOverRPC(t *testing.T) {
 			}
 
 			// With enrich: builder -> enrich -> reader, each a plugin.
-			enrich := servePostProcessor(t, &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: env(nil)})
-			if err := enrich.Configure(map[string]interface{}{"git_path": r.dir, "carry_state_keys": []string{"my.custom.key"}}, packerVars()); err != nil {
+			enrich := servePostProcessor(t, &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: testrepo.Env(nil)})
+			if err := enrich.Configure(map[string]interface{}{"git_path": r.Dir, "carry_state_keys": []string{"my.custom.key"}}, packerVars()); err != nil {
 				t.Fatal(err)
 			}
 			enriched, _, _, err := enrich.PostProcess(context.Background(), ui, source())

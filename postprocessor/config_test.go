@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // packerVars are the values Packer core passes to every post-processor.
@@ -86,7 +88,7 @@ func TestConfigureBadInput(t *testing.T) {
 	if len(cases) < 30 {
 		t.Fatalf("only %d bad configurations", len(cases))
 	}
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var p PostProcessor
@@ -104,8 +106,8 @@ func TestConfigureBadInput(t *testing.T) {
 		// PostProcess after the build: never a failure, the same message
 		// shown, the builder's artifact kept.
 		t.Run(tc.name+" after the build", func(t *testing.T) {
-			p := configured(t, map[string]interface{}{"git_path": r.dir}, nil)
-			late := map[string]interface{}{"git_path": r.dir}
+			p := configured(t, map[string]interface{}{"git_path": r.Dir}, nil)
+			late := map[string]interface{}{"git_path": r.Dir}
 			for k, v := range tc.config {
 				late[k] = v
 			}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // valueFrom builds a nested value of the kinds msgpack produces (maps with
@@ -107,7 +109,7 @@ func FuzzBuildLabels(f *testing.F) {
 	f.Fuzz(func(t *testing.T, prefix string, style int, key, value, genKey, genValue string) {
 		styles := []string{styleSnake, styleOCI, styleGCE}
 		st := styles[(style%3+3)%3]
-		p := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: env(nil)}
+		p := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: testrepo.Env(nil)}
 		err := p.Configure(map[string]interface{}{
 			"label_prefix":          prefix,
 			"label_style":           st,

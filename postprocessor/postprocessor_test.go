@@ -12,6 +12,8 @@ import (
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // twoRegions is what a multi-region builder publishes, in the shape it has
@@ -40,23 +42,23 @@ func sourceArtifact(images interface{}, generated map[interface{}]interface{}) *
 }
 
 func TestPostProcessGitAndBuildLabels(t *testing.T) {
-	r := newTestRepo(t)
-	r.git("tag", "-a", "v1.2.0", "-m", "release")
-	r.git("remote", "add", "origin", "https://ci-bot:s3cr3t-token@git.example.com/acme/images.git")
+	r := testrepo.New(t)
+	r.Git("tag", "-a", "v1.2.0", "-m", "release")
+	r.Git("remote", "add", "origin", "https://ci-bot:s3cr3t-token@git.example.com/acme/images.git")
 	vars := map[string]string{"PACKER_RUN_UUID": "8b6e0c1e-0000-4000-8000-000000000001"}
-	p := configured(t, map[string]interface{}{"git_path": r.dir}, vars)
+	p := configured(t, map[string]interface{}{"git_path": r.Dir}, vars)
 
 	source := sourceArtifact(twoRegions(), map[interface{}]interface{}{"SourceAMI": "ami-src"})
 	art, ui := run(t, p, source)
 
 	want := map[string]string{
-		"git_commit":       r.git("rev-parse", "HEAD"),
-		"git_commit_short": r.git("rev-parse", "--short", "HEAD"),
+		"git_commit":       r.Git("rev-parse", "HEAD"),
+		"git_commit_short": r.Git("rev-parse", "--short", "HEAD"),
 		"git_branch":       "main",
 		"git_tag":          "v1.2.0",
-		"git_describe":     r.git("describe", "--tags", "--always"),
+		"git_describe":     r.Git("describe", "--tags", "--always"),
 		"git_dirty":        "false",
-		"git_tree":         r.git("rev-parse", "HEAD:"),
+		"git_tree":         r.Git("rev-parse", "HEAD:"),
 		"git_remote":       "https://git.example.com/acme/images.git",
 		"git_commit_time":  "2026-01-02T03:04:05Z",
 		"build_time":       "2026-11-21T10:30:00Z",
@@ -103,14 +105,14 @@ func TestPostProcessGitAndBuildLabels(t *testing.T) {
 }
 
 func TestPostProcessLeavesUnknownFactsOut(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	// A detached HEAD on a commit no branch points at, as in a CI checkout
 	// of a merge commit.
-	r.git("checkout", "-q", "--detach")
-	r.write("second.txt", "second\n")
-	r.git("add", "-A")
-	r.git("commit", "-q", "-m", "second")
-	r.write("new.txt", "untracked\n")
+	r.Git("checkout", "-q", "--detach")
+	r.Write("second.txt", "second\n")
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "second")
+	r.Write("new.txt", "untracked\n")
 	cases := []struct {
 		name       string
 		cfg        map[string]interface{}
@@ -119,17 +121,17 @@ func TestPostProcessLeavesUnknownFactsOut(t *testing.T) {
 		want       map[string]string
 	}{
 		{"detached HEAD without CI has no branch; no tag, no remote",
-			map[string]interface{}{"git_path": r.dir}, nil,
+			map[string]interface{}{"git_path": r.Dir}, nil,
 			[]string{"git_branch", "git_tag", "git_remote", "packer_run_uuid", "ci_provider", "ci_run_id", "ci_run_url"},
 			map[string]string{"git_dirty": "true"}},
 		{"dirty_check tracked ignores the untracked file",
-			map[string]interface{}{"git_path": r.dir, "dirty_check": "tracked"}, nil,
+			map[string]interface{}{"git_path": r.Dir, "dirty_check": "tracked"}, nil,
 			nil, map[string]string{"git_dirty": "false"}},
 		{"dirty_check off leaves git_dirty out",
-			map[string]interface{}{"git_path": r.dir, "dirty_check": "off"}, nil,
+			map[string]interface{}{"git_path": r.Dir, "dirty_check": "off"}, nil,
 			[]string{"git_dirty"}, nil},
 		{"detached HEAD in a GitHub Actions pull request takes the branch from CI",
-			map[string]interface{}{"git_path": r.dir},
+			map[string]interface{}{"git_path": r.Dir},
 			map[string]string{
 				"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "4242", "GITHUB_SERVER_URL": "https://github.com",
 				"GITHUB_REPOSITORY": "acme/images", "GITHUB_HEAD_REF": "feature/x", "GITHUB_REF": "refs/pull/7/merge",
@@ -186,9 +188,9 @@ func TestPostProcessWithoutRepository(t *testing.T) {
 		}
 	})
 	t.Run("git_required when the repository went away during the build", func(t *testing.T) {
-		r := newTestRepo(t)
-		p := configured(t, map[string]interface{}{"git_path": r.dir, "git_required": true}, nil)
-		if err := os.RemoveAll(filepath.Join(r.dir, ".git")); err != nil {
+		r := testrepo.New(t)
+		p := configured(t, map[string]interface{}{"git_path": r.Dir, "git_required": true}, nil)
+		if err := os.RemoveAll(filepath.Join(r.Dir, ".git")); err != nil {
 			t.Fatal(err)
 		}
 		source := sourceArtifact(twoRegions(), nil)
@@ -203,9 +205,9 @@ func TestPostProcessWithoutRepository(t *testing.T) {
 }
 
 func TestPostProcessOptions(t *testing.T) {
-	r := newTestRepo(t)
-	r.git("tag", "v2.0.0")
-	commit := r.git("rev-parse", "HEAD")
+	r := testrepo.New(t)
+	r.Git("tag", "v2.0.0")
+	commit := r.Git("rev-parse", "HEAD")
 	generated := map[interface{}]interface{}{
 		"SourceAMI": "ami-src", "SourceAMIName": "ubuntu-24.04", "Password": "hunter2",
 		"SSHPrivateKey": "-----BEGIN KEY-----", "ID": "ami-1", "BuildName": "from-generated-data",
@@ -244,10 +246,10 @@ func TestPostProcessOptions(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.cfg["git_path"] = r.dir
+			tc.cfg["git_path"] = r.Dir
 			// As in a JSON template: Packer passes the builder's generated
 			// data as placeholders to Configure.
-			p := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: env(nil)}
+			p := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: testrepo.Env(nil)}
 			if err := p.Configure(tc.cfg, packerVars(), placeholders("SourceAMI", "SourceAMIName", "Password", "SSHPrivateKey", "BuildName")); err != nil {
 				t.Fatalf("Configure: %v", err)
 			}
@@ -280,8 +282,8 @@ func TestPostProcessOptions(t *testing.T) {
 }
 
 func TestPostProcessOnConflict(t *testing.T) {
-	r := newTestRepo(t)
-	commit := r.git("rev-parse", "HEAD")
+	r := testrepo.New(t)
+	commit := r.Git("rev-parse", "HEAD")
 	images := func() []*image.Image {
 		return []*image.Image{{ImageID: "i-1", ProviderName: "aws", Labels: map[string]string{"git_commit": "builder-value", "build_name": "web"}}}
 	}
@@ -296,7 +298,7 @@ func TestPostProcessOnConflict(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.policy, func(t *testing.T) {
-			p := configured(t, map[string]interface{}{"git_path": r.dir, "on_conflict": tc.policy}, nil)
+			p := configured(t, map[string]interface{}{"git_path": r.Dir, "on_conflict": tc.policy}, nil)
 			if tc.wantErr {
 				ui, _ := testUI()
 				_, keep, _, err := p.PostProcess(context.Background(), ui, sourceArtifact(images(), nil))
@@ -316,9 +318,9 @@ func TestPostProcessOnConflict(t *testing.T) {
 }
 
 func TestPostProcessGeneratedData(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	source := sourceArtifact(twoRegions(), map[interface{}]interface{}{"SourceAMI": []byte("ami-src"), "ID": "ami-1"})
-	art, _ := run(t, configured(t, map[string]interface{}{"git_path": r.dir}, nil), source)
+	art, _ := run(t, configured(t, map[string]interface{}{"git_path": r.Dir}, nil), source)
 	gd, ok := art.State("generated_data").(map[string]interface{})
 	if !ok {
 		t.Fatalf("State(generated_data) = %T", art.State("generated_data"))
@@ -326,15 +328,15 @@ func TestPostProcessGeneratedData(t *testing.T) {
 	if gd["SourceAMI"] != "ami-src" || gd["ID"] != "ami-1" {
 		t.Errorf("the source's generated data is not kept: %v", gd)
 	}
-	if gd["git_commit"] != r.git("rev-parse", "HEAD") || gd["build_name"] != "web" {
+	if gd["git_commit"] != r.Git("rev-parse", "HEAD") || gd["build_name"] != "web" {
 		t.Errorf("the labels are not in the generated data: %v", gd)
 	}
 }
 
 func TestPostProcessDelegatesToSource(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	source := sourceArtifact(twoRegions(), nil)
-	art, _ := run(t, configured(t, map[string]interface{}{"git_path": r.dir}, nil), source)
+	art, _ := run(t, configured(t, map[string]interface{}{"git_path": r.Dir}, nil), source)
 	if art.BuilderId() != source.BuilderId() || art.Id() != source.Id() || art.String() != source.String() ||
 		!reflect.DeepEqual(art.Files(), source.Files()) {
 		t.Errorf("artifact %q %q %q %v does not answer as its source", art.BuilderId(), art.Id(), art.String(), art.Files())
@@ -351,12 +353,12 @@ func TestPostProcessDelegatesToSource(t *testing.T) {
 }
 
 func TestPostProcessNoImage(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	noImage := func() *packersdk.MockArtifact {
 		return &packersdk.MockArtifact{BuilderIdValue: "acme.builder", IdValue: "disk-42", StateValues: map[string]interface{}{}}
 	}
 	t.Run("passes through and says so", func(t *testing.T) {
-		art, ui := run(t, configured(t, map[string]interface{}{"git_path": r.dir}, nil), noImage())
+		art, ui := run(t, configured(t, map[string]interface{}{"git_path": r.Dir}, nil), noImage())
 		if s := art.State(image.ArtifactStateURI); !isNil(s) {
 			t.Errorf("State = %#v, want nil: no image was published", s)
 		}
@@ -378,7 +380,7 @@ func TestPostProcessNoImage(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.cfg["git_path"] = r.dir
+			tc.cfg["git_path"] = r.Dir
 			art, _ := run(t, configured(t, tc.cfg, nil), noImage())
 			images := art.State(image.ArtifactStateURI).([]*image.Image)
 			if len(images) != 1 {
@@ -396,9 +398,9 @@ func TestPostProcessNoImage(t *testing.T) {
 }
 
 func TestPostProcessUndecodableImages(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	source := sourceArtifact("not an image", nil)
-	art, ui := run(t, configured(t, map[string]interface{}{"git_path": r.dir}, nil), source)
+	art, ui := run(t, configured(t, map[string]interface{}{"git_path": r.Dir}, nil), source)
 	if art.State(image.ArtifactStateURI) != "not an image" {
 		t.Errorf("undecodable state = %#v, want it passed on as the source gave it", art.State(image.ArtifactStateURI))
 	}
@@ -408,8 +410,8 @@ func TestPostProcessUndecodableImages(t *testing.T) {
 }
 
 func TestPostProcessCancelled(t *testing.T) {
-	r := newTestRepo(t)
-	p := configured(t, map[string]interface{}{"git_path": r.dir}, nil)
+	r := testrepo.New(t)
+	p := configured(t, map[string]interface{}{"git_path": r.Dir}, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	ui, _ := testUI()
@@ -420,10 +422,10 @@ func TestPostProcessCancelled(t *testing.T) {
 }
 
 func TestPostProcessWritesOutput(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	path := filepath.Join(t.TempDir(), "out", "enriched.json")
 	vars := map[string]string{"PACKER_RUN_UUID": "run-1"}
-	art, _ := run(t, configured(t, map[string]interface{}{"git_path": r.dir, "output": path}, vars), sourceArtifact(twoRegions(), nil))
+	art, _ := run(t, configured(t, map[string]interface{}{"git_path": r.Dir, "output": path}, vars), sourceArtifact(twoRegions(), nil))
 	got := readOutput(t, path)["amazon-ebs.web"]
 	if got.Name != "web" || got.BuilderType != "amazon-ebs" || got.PackerRunUUID != "run-1" || got.ArtifactID != art.Id() ||
 		got.BuilderID != "mitchellh.amazonebs" || got.BuildTime != "2026-11-21T10:30:00Z" {
@@ -432,7 +434,7 @@ func TestPostProcessWritesOutput(t *testing.T) {
 	if !reflect.DeepEqual(got.Labels, art.Labels()) {
 		t.Errorf("entry labels %v, want %v", got.Labels, art.Labels())
 	}
-	if len(got.Images) != 2 || got.Images[1].ProviderRegion != "eu-west-1" || got.Images[1].Labels["git_commit"] != r.git("rev-parse", "HEAD") || got.Images[1].Labels["os"] != "ubuntu" {
+	if len(got.Images) != 2 || got.Images[1].ProviderRegion != "eu-west-1" || got.Images[1].Labels["git_commit"] != r.Git("rev-parse", "HEAD") || got.Images[1].Labels["os"] != "ubuntu" {
 		t.Errorf("entry images = %+v", got.Images)
 	}
 }
@@ -440,9 +442,9 @@ func TestPostProcessWritesOutput(t *testing.T) {
 // Every image the artifact serves passes image.Image.Validate: an image the
 // builder left incomplete is completed from the artifact.
 func TestPostProcessCompletesIncompleteImages(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	source := sourceArtifact([]*image.Image{{ProviderRegion: "us-east-1"}, {ImageID: "ami-2", ProviderRegion: "eu-west-1"}}, nil)
-	art, ui := run(t, configured(t, map[string]interface{}{"git_path": r.dir}, nil), source)
+	art, ui := run(t, configured(t, map[string]interface{}{"git_path": r.Dir}, nil), source)
 	for _, img := range art.State(image.ArtifactStateURI).([]*image.Image) {
 		if err := img.Validate(); err != nil {
 			t.Errorf("image %s: %v", img, err)
@@ -459,9 +461,9 @@ func TestPostProcessCompletesIncompleteImages(t *testing.T) {
 // The entry's build time and run id are the facts, whatever the label style
 // or the exclusions do to the labels.
 func TestPostProcessOutputEntryFacts(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	path := filepath.Join(t.TempDir(), "enriched.json")
-	cfg := map[string]interface{}{"git_path": r.dir, "output": path, "label_style": "gce", "exclude_labels": []string{"packer_run_uuid"}}
+	cfg := map[string]interface{}{"git_path": r.Dir, "output": path, "label_style": "gce", "exclude_labels": []string{"packer_run_uuid"}}
 	run(t, configured(t, cfg, map[string]string{"PACKER_RUN_UUID": "RUN-Upper-1"}), sourceArtifact(twoRegions(), nil))
 	got := readOutput(t, path)["amazon-ebs.web"]
 	if got.BuildTime != "2026-11-21T10:30:00Z" || got.PackerRunUUID != "RUN-Upper-1" {
@@ -475,9 +477,9 @@ func TestPostProcessOutputEntryFacts(t *testing.T) {
 // Two builds of one run that share a name (one source in two build blocks)
 // write one entry: the second says so.
 func TestPostProcessWarnsWhenABuildOfTheRunIsReplaced(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	path := filepath.Join(t.TempDir(), "enriched.json")
-	cfg := func() map[string]interface{} { return map[string]interface{}{"git_path": r.dir, "output": path} }
+	cfg := func() map[string]interface{} { return map[string]interface{}{"git_path": r.Dir, "output": path} }
 	vars := map[string]string{"PACKER_RUN_UUID": "run-1"}
 	if _, ui := run(t, configured(t, cfg(), vars), sourceArtifact(twoRegions(), nil)); strings.Contains(ui, "another build of this run") {
 		t.Errorf("the first build warned: %s", ui)

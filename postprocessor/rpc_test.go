@@ -10,6 +10,8 @@ import (
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
 	"github.com/hashicorp/packer-plugin-sdk/rpc"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // servePostProcessor serves pp over the SDK's RPC, as a plugin process does,
@@ -76,11 +78,11 @@ func builderArtifact() *packersdk.MockArtifact {
 // back still answers with the labels after PostProcess has returned and the
 // plugin side has closed its connection to the source artifact.
 func TestPostProcessOverRPC(t *testing.T) {
-	r := newTestRepo(t)
-	pp := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: env(nil)}
+	r := testrepo.New(t)
+	pp := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: testrepo.Env(nil)}
 	client := servePostProcessor(t, pp)
 	if err := client.Configure(map[string]interface{}{
-		"git_path":              r.dir,
+		"git_path":              r.Dir,
 		"generated_data_labels": []string{"SourceAMI"},
 		"labels":                map[string]string{"ami": "{{ build `SourceAMI` }}"},
 	}, packerVars(), placeholders("SourceAMI")); err != nil {
@@ -104,7 +106,7 @@ func TestPostProcessOverRPC(t *testing.T) {
 	if err != nil || len(images) != 2 {
 		t.Fatalf("images over RPC: %v %v", images, err)
 	}
-	commit := r.git("rev-parse", "HEAD")
+	commit := r.Git("rev-parse", "HEAD")
 	for _, img := range images {
 		if img.Labels["git_commit"] != commit || img.Labels["ami"] != "ami-src" || img.Labels["source_ami"] != "ami-src" || img.Labels["os"] != "ubuntu" {
 			t.Errorf("image %s labels over RPC: %v", img.ImageID, img.Labels)

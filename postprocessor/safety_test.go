@@ -17,6 +17,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // jsonVars are Packer's values for a JSON template with a sensitive
@@ -148,9 +150,9 @@ func TestConfigureRefusesUnsafe(t *testing.T) {
 			// The same configuration in HCL2's second Configure, after
 			// the build: shown, never a failure, and nothing is written
 			// to what the output names.
-			r := newTestRepo(t)
-			late := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: env(nil)}
-			if err := late.Configure(map[string]interface{}{"git_path": r.dir}, vars()); err != nil {
+			r := testrepo.New(t)
+			late := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: testrepo.Env(nil)}
+			if err := late.Configure(map[string]interface{}{"git_path": r.Dir}, vars()); err != nil {
 				t.Fatal(err)
 			}
 			if err := late.Configure(cfg, vars()); err != nil {
@@ -191,56 +193,56 @@ func TestPostProcessNeverFailsAfterTheBuild(t *testing.T) {
 		name string
 		// setup prepares the case in dir (a git repository) and returns
 		// the configuration; after runs between Configure and PostProcess.
-		setup     func(t *testing.T, r *testRepo, out string) map[string]interface{}
-		after     func(t *testing.T, r *testRepo, out string)
+		setup     func(t *testing.T, r *testrepo.Repo, out string) map[string]interface{}
+		after     func(t *testing.T, r *testrepo.Repo, out string)
 		generated map[interface{}]interface{}
 		images    interface{}
 		ui        []string // every part must be in the UI
 		check     func(t *testing.T, art *Artifact, out string)
 	}{
 		{name: "output became a FIFO after validate",
-			setup: outputAt, after: func(t *testing.T, _ *testRepo, out string) {
+			setup: outputAt, after: func(t *testing.T, _ *testrepo.Repo, out string) {
 				if err := unix.Mkfifo(out, 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}, ui: []string{"output: the labels were not written", "a FIFO (named pipe)"},
 			check: func(t *testing.T, _ *Artifact, out string) { mustKind(t, out, os.ModeNamedPipe) }},
 		{name: "output became a symlink to a device after validate",
-			setup: outputAt, after: func(t *testing.T, _ *testRepo, out string) {
+			setup: outputAt, after: func(t *testing.T, _ *testrepo.Repo, out string) {
 				if err := os.Symlink("/dev/null", out); err != nil {
 					t.Fatal(err)
 				}
 			}, ui: []string{"output: the labels were not written", "a character device"},
 			check: func(t *testing.T, _ *Artifact, _ string) { mustKind(t, "/dev/null", os.ModeCharDevice) }},
 		{name: "output became a directory after validate",
-			setup: outputAt, after: func(t *testing.T, _ *testRepo, out string) {
+			setup: outputAt, after: func(t *testing.T, _ *testrepo.Repo, out string) {
 				if err := os.Mkdir(out, 0o755); err != nil {
 					t.Fatal(err)
 				}
 			}, ui: []string{"output: the labels were not written", "is a directory"}},
 		{name: "output is not an enrich output file",
-			setup: func(t *testing.T, r *testRepo, out string) map[string]interface{} {
+			setup: func(t *testing.T, r *testrepo.Repo, out string) map[string]interface{} {
 				writeFile(t, out, `{"not": "ours"}`)
 				return outputAt(t, r, out)
 			}, ui: []string{"output: the labels were not written", "not an enrich output file", `no "builds"`},
 			check: func(t *testing.T, _ *Artifact, out string) { mustContent(t, out, `{"not": "ours"}`) }},
 		{name: "output larger than the bound",
-			setup: func(t *testing.T, r *testRepo, out string) map[string]interface{} {
+			setup: func(t *testing.T, r *testrepo.Repo, out string) map[string]interface{} {
 				writeFile(t, out, `{"builds": {}, "pad": "`+strings.Repeat("x", maxOutputSize)+`"}`)
 				return outputAt(t, r, out)
 			}, ui: []string{"output: the labels were not written", "larger than 16 MiB"}},
 		{name: "output directory cannot be created",
-			setup: outputAt, after: func(t *testing.T, _ *testRepo, out string) {
+			setup: outputAt, after: func(t *testing.T, _ *testrepo.Repo, out string) {
 				if err := os.RemoveAll(filepath.Dir(out)); err != nil {
 					t.Fatal(err)
 				}
 				writeFile(t, filepath.Dir(out), "a file where the directory was")
 			}, ui: []string{"output: the labels were not written", "not a directory"}},
 		{name: "repository gone with git_required",
-			setup: func(_ *testing.T, r *testRepo, _ string) map[string]interface{} {
-				return map[string]interface{}{"git_path": r.dir, "git_required": true}
-			}, after: func(t *testing.T, r *testRepo, _ string) {
-				if err := os.RemoveAll(filepath.Join(r.dir, ".git")); err != nil {
+			setup: func(_ *testing.T, r *testrepo.Repo, _ string) map[string]interface{} {
+				return map[string]interface{}{"git_path": r.Dir, "git_required": true}
+			}, after: func(t *testing.T, r *testrepo.Repo, _ string) {
+				if err := os.RemoveAll(filepath.Join(r.Dir, ".git")); err != nil {
 					t.Fatal(err)
 				}
 			}, ui: []string{"git_required is set", "the image has no git labels"},
@@ -250,8 +252,8 @@ func TestPostProcessNeverFailsAfterTheBuild(t *testing.T) {
 				}
 			}},
 		{name: "label template that cannot be rendered",
-			setup: func(_ *testing.T, r *testRepo, _ string) map[string]interface{} {
-				return map[string]interface{}{"git_path": r.dir, "labels": map[string]string{"bad": "{{ index .Nope 3 }}", "team": "web"}}
+			setup: func(_ *testing.T, r *testrepo.Repo, _ string) map[string]interface{} {
+				return map[string]interface{}{"git_path": r.Dir, "labels": map[string]string{"bad": "{{ index .Nope 3 }}", "team": "web"}}
 			}, generated: map[interface{}]interface{}{"Nope": "ab"},
 			ui: []string{`the label "bad" was left out`, "cannot be rendered"},
 			check: func(t *testing.T, art *Artifact, _ string) {
@@ -272,19 +274,19 @@ func TestPostProcessNeverFailsAfterTheBuild(t *testing.T) {
 			generated: map[interface{}]interface{}{"Pwd": "s3cret-pwd"},
 			ui:        []string{`the label "leak" was left out`, `"Pwd"`}, check: noLeak},
 		{name: "generated data label carrying a secret",
-			setup: func(_ *testing.T, r *testRepo, _ string) map[string]interface{} {
-				return map[string]interface{}{"git_path": r.dir, "generated_data_labels": []string{"Note"}}
+			setup: func(_ *testing.T, r *testrepo.Repo, _ string) map[string]interface{} {
+				return map[string]interface{}{"git_path": r.Dir, "generated_data_labels": []string{"Note"}}
 			}, generated: map[interface{}]interface{}{"Note": "the password is hunter2-xyz", "WinRMPassword": "hunter2-xyz"},
 			ui: []string{`the label "note" was left out`, `"WinRMPassword"`}},
 		{name: "fallback image the artifact cannot make",
-			setup: func(_ *testing.T, r *testRepo, _ string) map[string]interface{} {
-				return map[string]interface{}{"git_path": r.dir, "fallback_image": true}
+			setup: func(_ *testing.T, r *testrepo.Repo, _ string) map[string]interface{} {
+				return map[string]interface{}{"git_path": r.Dir, "fallback_image": true}
 			}, images: nil,
 			ui: []string{"fallback_image: the artifact", "no image gets labels"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newTestRepo(t)
+			r := testrepo.New(t)
 			out := filepath.Join(t.TempDir(), "sub", "enriched.json")
 			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 				t.Fatal(err)
@@ -338,13 +340,13 @@ type noIDArtifact struct{ *packersdk.MockArtifact }
 
 func (noIDArtifact) Id() string { return "" } //nolint:revive // name set by packersdk.Artifact
 
-func outputAt(_ *testing.T, r *testRepo, out string) map[string]interface{} {
-	return map[string]interface{}{"git_path": r.dir, "output": out}
+func outputAt(_ *testing.T, r *testrepo.Repo, out string) map[string]interface{} {
+	return map[string]interface{}{"git_path": r.Dir, "output": out}
 }
 
-func secretLabel(value string) func(*testing.T, *testRepo, string) map[string]interface{} {
-	return func(_ *testing.T, r *testRepo, out string) map[string]interface{} {
-		return map[string]interface{}{"git_path": r.dir, "output": out, "labels": map[string]string{"leak": value, "team": "web"}}
+func secretLabel(value string) func(*testing.T, *testrepo.Repo, string) map[string]interface{} {
+	return func(_ *testing.T, r *testrepo.Repo, out string) map[string]interface{} {
+		return map[string]interface{}{"git_path": r.Dir, "output": out, "labels": map[string]string{"leak": value, "team": "web"}}
 	}
 }
 
@@ -390,8 +392,8 @@ func mustKind(t *testing.T, path string, kind os.FileMode) {
 // for: PostProcess returns an error (and Packer then deletes the builder's
 // artifact unless another post-processors sequence keeps it).
 func TestPostProcessOnConflictErrorFails(t *testing.T) {
-	r := newTestRepo(t)
-	p := configured(t, map[string]interface{}{"git_path": r.dir, "on_conflict": "error", "labels": map[string]string{"os": "debian"}}, nil)
+	r := testrepo.New(t)
+	p := configured(t, map[string]interface{}{"git_path": r.Dir, "on_conflict": "error", "labels": map[string]string{"os": "debian"}}, nil)
 	ui, _ := testUI()
 	_, _, _, err := p.PostProcess(context.Background(), ui, sourceArtifact(twoRegions(), nil))
 	if err == nil || !strings.Contains(err.Error(), `on_conflict = "error"`) || !strings.Contains(err.Error(), "os on image ami-1") {
@@ -403,11 +405,11 @@ func TestPostProcessOnConflictErrorFails(t *testing.T) {
 // replaces the labels the first added without counting them as conflicts,
 // even with on_conflict = "error".
 func TestTwoEnrichesNeverConflict(t *testing.T) {
-	r := newTestRepo(t)
-	first := configured(t, map[string]interface{}{"git_path": r.dir}, nil)
+	r := testrepo.New(t)
+	first := configured(t, map[string]interface{}{"git_path": r.Dir}, nil)
 	art1, _ := run(t, first, sourceArtifact(twoRegions(), nil))
-	second := &PostProcessor{now: func() time.Time { return fixedTime.Add(time.Hour) }, lookupEnv: env(nil)}
-	if err := second.Configure(map[string]interface{}{"git_path": r.dir, "on_conflict": "error"}, packerVars()); err != nil {
+	second := &PostProcessor{now: func() time.Time { return fixedTime.Add(time.Hour) }, lookupEnv: testrepo.Env(nil)}
+	if err := second.Configure(map[string]interface{}{"git_path": r.Dir, "on_conflict": "error"}, packerVars()); err != nil {
 		t.Fatal(err)
 	}
 	// Through RPC, as Packer passes the first enrich's artifact on.
@@ -520,8 +522,8 @@ func TestWriteOutputLockHeld(t *testing.T) {
 // second build in the same checkout reports what the first reported, with
 // the output inside the work tree and not ignored.
 func TestOutputNeverDirtiesTheCheckout(t *testing.T) {
-	r := newTestRepo(t)
-	cfg := map[string]interface{}{"git_path": r.dir, "output": filepath.Join(r.dir, "out", "enriched.json")}
+	r := testrepo.New(t)
+	cfg := map[string]interface{}{"git_path": r.Dir, "output": filepath.Join(r.Dir, "out", "enriched.json")}
 	var dirty []string
 	for i := 0; i < 2; i++ {
 		art, _ := run(t, configured(t, cfg, nil), sourceArtifact(twoRegions(), nil))
@@ -530,7 +532,7 @@ func TestOutputNeverDirtiesTheCheckout(t *testing.T) {
 	if dirty[0] != "false" || dirty[1] != "false" {
 		t.Errorf("git_dirty of two builds = %v, want false both times", dirty)
 	}
-	if st := r.git("status", "--porcelain", "--ignored"); st != "?? out/" {
+	if st := r.Git("status", "--porcelain", "--ignored"); st != "?? out/" {
 		t.Errorf("git status = %q, want only the output directory", st)
 	}
 }
@@ -540,15 +542,15 @@ func TestOutputNeverDirtiesTheCheckout(t *testing.T) {
 // label name made from the build's values) never fails the build: it is
 // shown and what it concerns is left out.
 func TestLateConfigureProblemsNeverFail(t *testing.T) {
-	r := newTestRepo(t)
-	p := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: env(nil)}
+	r := testrepo.New(t)
+	p := &PostProcessor{now: func() time.Time { return fixedTime }, lookupEnv: testrepo.Env(nil)}
 	if err := p.Configure(map[string]interface{}{
-		"git_path": r.dir, "output": "<unknown>", "labels": map[string]string{"team": "web"},
+		"git_path": r.Dir, "output": "<unknown>", "labels": map[string]string{"team": "web"},
 	}, packerVars()); err != nil {
 		t.Fatalf("first Configure: %v", err)
 	}
 	if err := p.Configure(map[string]interface{}{
-		"git_path": r.dir, "output": "/dev/null", "labels": map[string]string{"team": "web", "bad\u2028name": "x"},
+		"git_path": r.Dir, "output": "/dev/null", "labels": map[string]string{"team": "web", "bad\u2028name": "x"},
 	}, packerVars()); err != nil {
 		t.Fatalf("the second Configure, after the build, returned %v; it must not fail the build", err)
 	}

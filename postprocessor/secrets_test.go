@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // Secrets planted in every place a build's facts come from must appear in
@@ -17,9 +19,9 @@ import (
 // the log (what PACKER_LOG shows) and the output file.
 func TestSecretsNeverLeak(t *testing.T) {
 	secrets := []string{"remote-token-1", "remote-pass-2", "ci-token-3", "hunter2-4", "BEGIN-KEY-5", "winrm-6", "query-token-7"}
-	r := newTestRepo(t)
-	r.git("remote", "add", "origin", "https://deploy:remote-token-1@git.example.com/acme/images.git?private_token=query-token-7")
-	r.git("remote", "add", "mirror", "https://bot:remote-pass-2@mirror.example.com/images.git")
+	r := testrepo.New(t)
+	r.Git("remote", "add", "origin", "https://deploy:remote-token-1@git.example.com/acme/images.git?private_token=query-token-7")
+	r.Git("remote", "add", "mirror", "https://bot:remote-pass-2@mirror.example.com/images.git")
 	vars := map[string]string{
 		"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "99", "GITHUB_REPOSITORY": "acme/images",
 		"GITHUB_SERVER_URL": "https://x-access-token:ci-token-3@github.example.com",
@@ -36,7 +38,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	defer log.SetOutput(os.Stderr)
 
 	p := configured(t, map[string]interface{}{
-		"git_path": r.dir, "output": output, "generated_data_labels": []string{"SourceAMI"},
+		"git_path": r.Dir, "output": output, "generated_data_labels": []string{"SourceAMI"},
 		"labels": map[string]string{"ami": "{{ build `SourceAMI` }}"},
 	}, vars)
 	art, ui := run(t, p, sourceArtifact(twoRegions(), generated))
@@ -67,11 +69,11 @@ func TestSecretsNeverLeak(t *testing.T) {
 // (build.Password in HCL2) is left out after the build, with an error shown
 // that does not repeat the secret; the build goes on and the rest is written.
 func TestSecretInUserLabelsDropped(t *testing.T) {
-	r := newTestRepo(t)
+	r := testrepo.New(t)
 	output := filepath.Join(t.TempDir(), "enriched.json")
 	generated := map[interface{}]interface{}{"Password": "hunter2-4", "SourceAMI": "ami-src"}
 	p := configured(t, map[string]interface{}{
-		"git_path": r.dir, "output": output,
+		"git_path": r.Dir, "output": output,
 		"labels": map[string]string{"login": "admin:HUNTER2-4", "team": "web"},
 	}, nil)
 	source := sourceArtifact(twoRegions(), generated)
