@@ -42,15 +42,7 @@ func TestAccChainGooglecomputeExport(t *testing.T) {
 			first = `    post-processor "enrich" {}
 `
 		}
-		return fmt.Sprintf(`packer {
-  required_plugins {
-    enrich = {
-      version = ">= 0.0.1"
-      source  = %q
-    }
-  }
-}
-
+		return fmt.Sprintf(requireEnrich+`
 %s
 
 build {
@@ -62,7 +54,7 @@ build {
     }
   }
 }
-`, enrichSource, gceSource, first)
+`, gceSource, first)
 	}
 	// The export reaches Google's API only through the dead proxy, and
 	// never asks a metadata server.
@@ -98,15 +90,7 @@ build {
 func TestAccTwoEnriches(t *testing.T) {
 	requireAcc(t)
 	t.Parallel()
-	r := standardRepo(t, "", map[string]string{"build.pkr.hcl": fmt.Sprintf(`packer {
-  required_plugins {
-    enrich = {
-      version = ">= 0.0.1"
-      source  = %q
-    }
-  }
-}
-
+	r := standardRepo(t, "", map[string]string{"build.pkr.hcl": requireEnrich + `
 source "noimage" "x" {
   publish_image = true
 }
@@ -126,7 +110,7 @@ build {
     }
   }
 }
-`, enrichSource)})
+`})
 	res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
 	mustSucceed(t, res)
 	first := readOutput(t, filepath.Join(r.dir, "out", "first.json"))["noimage.x"]

@@ -17,15 +17,7 @@ const withLabels = "  build_labels = data.enrich.git.labels"
 // block's registry line (withLabels for the build labels). options go into
 // the data block.
 func dsTemplate(options, registry string) string {
-	return fmt.Sprintf(`packer {
-  required_plugins {
-    enrich = {
-      version = ">= 0.0.1"
-      source  = %q
-    }
-  }
-}
-
+	return fmt.Sprintf(requireEnrich+`
 data "enrich" "git" {
 %s
 }
@@ -54,7 +46,7 @@ source "file" "stamp" {
 build {
   sources = ["source.file.stamp"]
 }
-`, enrichSource, options, registry)
+`, options, registry)
 }
 
 // stamp is the file content dsTemplate writes for the facts of l (labels by

@@ -30,6 +30,18 @@ const (
 	deadProxy = "http://127.0.0.1:9"
 )
 
+// requireEnrich is the packer block the suite's HCL2 templates start with:
+// any version of the plugin the suite installed.
+const requireEnrich = `packer {
+  required_plugins {
+    enrich = {
+      version = ">= 0.0.1"
+      source  = "` + enrichSource + `"
+    }
+  }
+}
+`
+
 // suite holds what TestMain prepared for every test.
 var suite struct {
 	packer     string // the Packer binary

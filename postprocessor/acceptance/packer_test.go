@@ -367,15 +367,7 @@ type outputBuild struct {
 // post-processors); registry goes into the hcp_packer_registry block (such
 // as build_labels), whose bucket is "acc".
 func hcl(sources, name, registry, body string) string {
-	return fmt.Sprintf(`packer {
-  required_plugins {
-    enrich = {
-      version = ">= 0.0.1"
-      source  = %q
-    }
-  }
-}
-
+	return fmt.Sprintf(requireEnrich+`
 hcp_packer_registry {
   bucket_name = "acc"
 %s
@@ -389,7 +381,7 @@ build {
 
 %s
 }
-`, enrichSource, registry, sources, name, sourceRefs(sources), body)
+`, registry, sources, name, sourceRefs(sources), body)
 }
 
 var sourceRE = regexp.MustCompile(`(?m)^source "([^"]+)" "([^"]+)"`)

@@ -14,15 +14,7 @@ import (
 // out/artifact.txt (its artifact, which Packer deletes when a post-processor
 // fails), and body holds the build's post-processors.
 func fileBuild(body string) string {
-	return fmt.Sprintf(`packer {
-  required_plugins {
-    enrich = {
-      version = ">= 0.0.1"
-      source  = %q
-    }
-  }
-}
-
+	return fmt.Sprintf(requireEnrich+`
 source "file" "f" {
   content = "the artifact"
   target  = "out/artifact.txt"
@@ -33,7 +25,7 @@ build {
 
 %s
 }
-`, enrichSource, body)
+`, body)
 }
 
 // oneLine joins Packer's output, which it wraps at 80 columns, into one line.
@@ -126,15 +118,7 @@ func TestAccAfterBuildFailuresKeepTheFile(t *testing.T) {
 func TestAccLateConfigure(t *testing.T) {
 	requireAcc(t)
 	t.Parallel()
-	r := standardRepo(t, "", map[string]string{"build.pkr.hcl": fmt.Sprintf(`packer {
-  required_plugins {
-    enrich = {
-      version = ">= 0.0.1"
-      source  = %q
-    }
-  }
-}
-
+	r := standardRepo(t, "", map[string]string{"build.pkr.hcl": requireEnrich + `
 source "noimage" "x" {
   generated_data = { Dir = "sub" }
 }
@@ -146,7 +130,7 @@ build {
     labels = { dir = build.Dir }
   }
 }
-`, enrichSource)})
+`})
 	res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
 	mustSucceed(t, res)
 	mustSay(t, res, "once the build's values were known, the configuration had problems", "output: out/sub/ ends in a path separator")
