@@ -172,19 +172,10 @@ func readJenkins(e envFunc, ci *CI) {
 	case e("BRANCH_NAME") != "" && ci.PullRequest == "":
 		ci.Branch = e("BRANCH_NAME")
 	default:
-		b := e("GIT_LOCAL_BRANCH")
-		if b == "" {
-			b = e("GIT_BRANCH")
-			b = strings.TrimPrefix(b, "refs/remotes/")
-			b = strings.TrimPrefix(b, "remotes/")
-			b = strings.TrimPrefix(b, "origin/")
-		}
+		remote := strings.TrimPrefix(strings.TrimPrefix(e("GIT_BRANCH"), "refs/remotes/"), "remotes/")
 		var tag string
-		b, tag = refName(b)
-		if ci.Tag == "" {
-			ci.Tag = tag
-		}
-		ci.Branch = b
+		ci.Branch, tag = refName(first(e("GIT_LOCAL_BRANCH"), strings.TrimPrefix(remote, "origin/")))
+		ci.Tag = first(ci.Tag, tag)
 	}
 }
 
@@ -261,8 +252,7 @@ func readTeamCity(e envFunc, ci *CI) {
 	b := first(e("TEAMCITY_BUILD_BRANCH"), e("BRANCH_NAME"))
 	if n := pullNumber(b); n != "" && (strings.Contains(b, "pull/") || strings.Contains(b, "merge-requests/")) {
 		ci.PullRequest = n
-		ci.Branch = e("TEAMCITY_PULLREQUEST_SOURCE_BRANCH")
-		ci.Branch, _ = refName(ci.Branch)
+		ci.Branch, _ = refName(e("TEAMCITY_PULLREQUEST_SOURCE_BRANCH"))
 		return
 	}
 	if b == "<default>" {

@@ -124,19 +124,8 @@ func stripOnce(rawURL string) string {
 // "user:secret" rather than "host" or "host:port" (an all-digit password is
 // taken for a port).
 func looksLikeUserinfo(authority string) bool {
-	if strings.HasPrefix(authority, "[") { // an IPv6 literal
-		return false
-	}
 	colon := strings.LastIndexByte(authority, ':')
-	if colon < 0 {
-		return false
-	}
-	for _, r := range authority[colon+1:] {
-		if r < '0' || r > '9' {
-			return true
-		}
-	}
-	return false
+	return colon >= 0 && !strings.HasPrefix(authority, "[") && !isDigits(authority[colon+1:])
 }
 
 // filterParams drops key=value pairs whose key looks like a credential.
