@@ -85,7 +85,7 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 		wg.Go(func() { a.out, a.err = r.run(ctx, args...) })
 		return a
 	}
-	log := ask("log", "-1", "--no-walk", "--format=%H%x00%h%x00%ct%x00%an%x00%T", "HEAD", "--")
+	log := ask("log", "-1", "--no-walk", "--no-show-signature", "--format=%H%x00%h%x00%ct%x00%an%x00%T", "HEAD", "--")
 	refs := ask("for-each-ref", "--points-at=HEAD", "--sort=-v:refname", "--format=%(refname)", "refs/heads/", "refs/tags/")
 	sym := ask("symbolic-ref", "-q", "HEAD")
 	desc := ask("describe", "--tags", "--always", "HEAD")
@@ -118,7 +118,7 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 		f.unknownAll(headFacts, "%s", reason)
 	} else {
 		fields := strings.Split(log.text(), "\x00")
-		if len(fields) != 5 {
+		if len(fields) != 5 || fields[0] == "" || strings.Trim(fields[0], "0123456789abcdef") != "" {
 			return nil, fmt.Errorf("gitinfo: unexpected git log output %q", log.out)
 		}
 		f.Commit, f.ShortCommit, f.Author, rootTree = fields[0], fields[1], fields[3], fields[4]

@@ -103,9 +103,8 @@ func startDir(path string) (string, error) {
 func (f *found) branchWhenDetached() {
 	switch {
 	case f.rebasing != "":
-		f.Branch = strings.TrimPrefix(f.rebasing, "refs/heads/")
-		if !strings.HasPrefix(f.rebasing, "refs/heads/") {
-			f.Branch = "" // "detached HEAD": a rebase of no branch
+		if b, ok := strings.CutPrefix(f.rebasing, "refs/heads/"); ok { // not "detached HEAD", a rebase of no branch
+			f.Branch = b
 		}
 	case f.CI != nil && f.CI.Branch != "" && f.Commit != "":
 		f.Branch = f.CI.Branch
@@ -118,8 +117,7 @@ func (f *found) branchWhenDetached() {
 // (refs/heads/<name>, or "detached HEAD"), "" when no rebase is under way.
 func rebasingBranch(gitDir string) string {
 	for _, d := range []string{"rebase-merge", "rebase-apply"} {
-		b, err := os.ReadFile(filepath.Join(gitDir, d, "head-name")) //nolint:gosec // the repository's own state file
-		if err == nil {
+		if b, err := os.ReadFile(filepath.Join(gitDir, d, "head-name")); err == nil { //nolint:gosec // the repository's own state file
 			return strings.TrimSpace(string(b))
 		}
 	}

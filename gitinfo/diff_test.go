@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -46,8 +47,8 @@ func gitSays(r *gitRepo, dir string) expected {
 	e.commit, _ = r.try(dir, "rev-parse", "-q", "--verify", "HEAD^{commit}")
 	if e.commit != "" {
 		e.short, _ = r.try(dir, "rev-parse", "--short", "HEAD")
-		e.author, _ = r.try(dir, "log", "-1", "--format=%an", "HEAD")
-		if ct, ok := r.try(dir, "log", "-1", "--format=%ct", "HEAD"); ok {
+		e.author, _ = r.try(dir, "log", "-1", "--no-show-signature", "--format=%an", "HEAD")
+		if ct, ok := r.try(dir, "log", "-1", "--no-show-signature", "--format=%ct", "HEAD"); ok {
 			if n, err := strconv.ParseInt(ct, 10, 64); err == nil {
 				e.commitTime = time.Unix(n, 0).UTC()
 			}
@@ -601,6 +602,23 @@ func scenarios() []scenario {
 			// HEAD is detached at main, the branch rebased onto; the branch
 			// is the one being rebased
 			e.branch = "feature"
+		}},
+		{name: "signed HEAD with log.showSignature", setup: func(r *gitRepo) string {
+			r.basic()
+			key := filepath.Join(r.T.TempDir(), "key")
+			if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key).CombinedOutput(); err != nil {
+				r.T.Skipf("ssh-keygen: %v %s", err, out)
+			}
+			r.Git("-c", "gpg.format=ssh", "-c", "user.signingkey="+key, "commit", "-q", "-S", "--allow-empty", "-m", "signed")
+			r.Git("config", "log.showSignature", "true")
+			return r.Dir
+		}},
+		{name: "status.showStash with a stash", setup: func(r *gitRepo) string {
+			r.basic()
+			r.Write("README.md", "stashed\n")
+			r.Git("stash", "-q")
+			r.Git("config", "status.showStash", "true")
+			return r.Dir
 		}},
 		{name: "only non-origin remote", setup: func(r *gitRepo) string {
 			r.basic()

@@ -71,3 +71,33 @@ func TestConfigVariables(t *testing.T) {
 		t.Errorf("with core.excludesFile from GIT_CONFIG_COUNT Dirty = %s, want false as git says", fmtBool(f.Dirty))
 	}
 }
+
+// TestUserConfiguration: the user's global configuration counts for both
+// engines: with core.abbrev = 12 there, git abbreviates to 12 digits, and
+// go-git, which cannot honour it, leaves the short commit unknown rather
+// than give the default 7.
+func TestUserConfiguration(t *testing.T) {
+	r := newRepo(t).basic()
+	home := t.TempDir()
+	testrepo.WriteFile(t, filepath.Join(home, ".gitconfig"), "[core]\n\tabbrev = 12\n")
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	want := r.Git("rev-parse", "HEAD")[:12]
+	for _, eng := range []engine{engineCLI, engineGoGit} {
+		t.Run(string(eng), func(t *testing.T) {
+			if eng == engineGoGit {
+				t.Setenv("PATH", t.TempDir())
+			}
+			f, err := Collect(context.Background(), r.Dir, Options{LookupEnv: noEnv})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case eng == engineCLI && f.ShortCommit != want:
+				t.Errorf("git: ShortCommit = %q, want %q", f.ShortCommit, want)
+			case eng == engineGoGit && f.ShortCommit != "":
+				t.Errorf("go-git: ShortCommit = %q, want unknown", f.ShortCommit)
+			}
+		})
+	}
+}

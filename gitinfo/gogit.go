@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-git/go-billy/v5"
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
@@ -85,6 +86,11 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 	coreAbbrev := ""
 	if cfg, err := repo.Config(); err == nil {
 		coreAbbrev = cfg.Raw.Section("core").Option("abbrev")
+		for _, scope := range []config.Scope{config.GlobalScope, config.SystemScope} {
+			if user, err := config.LoadConfig(scope); err == nil && coreAbbrev == "" {
+				coreAbbrev = user.Raw.Section("core").Option("abbrev")
+			}
+		}
 		if u, ok := cfg.Remotes["origin"]; ok && len(u.URLs) > 0 {
 			f.Remote = StripCredentials(u.URLs[0])
 		} else if len(cfg.Remotes) == 1 {

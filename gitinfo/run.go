@@ -34,7 +34,7 @@ func gitEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if !slices.Contains(locationVars, k) {
+		if !slices.Contains(locationVars, k) && !strings.HasPrefix(k, "GIT_TRACE") {
 			env = append(env, kv)
 		}
 	}
@@ -57,10 +57,7 @@ type gitError struct {
 }
 
 func (e *gitError) Error() string {
-	msg := strings.TrimSpace(e.stderr)
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
+	msg, _, _ := strings.Cut(strings.TrimSpace(e.stderr), "\n")
 	if msg == "" {
 		msg = fmt.Sprintf("exit status %d", e.code)
 	}
@@ -83,7 +80,7 @@ func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, arg
 	full := append([]string{"--no-optional-locks", "-C", r.dir}, args...)
 	cmd := exec.CommandContext(ctx, r.bin, full...) //nolint:gosec // fixed git subcommands; paths as arguments only
 	cmd.Env, cmd.WaitDelay = r.env, time.Second
-	var stderr bytes.Buffer
+	var stderr cappedBuffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -106,4 +103,13 @@ func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, arg
 		return err
 	}
 	return readErr
+}
+
+// cappedBuffer keeps the first 64 KiB written to it: enough for git's
+// message, never a whole trace.
+type cappedBuffer struct{ bytes.Buffer }
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	b.Buffer.Write(p[:min(len(p), max(0, 64<<10-b.Len()))])
+	return len(p), nil
 }

@@ -25,7 +25,7 @@ func gitStatus(ctx context.Context, r *runner, at *repoAt, mode DirtyMode, ignor
 	if mode == DirtyTracked {
 		untracked = "--untracked-files=no"
 	}
-	args := []string{"status", "--porcelain=v2", "-z", "--no-renames", untracked, "--", ":/"}
+	args := []string{"status", "--porcelain=v2", "-z", "--no-renames", "--no-show-stash", untracked, "--", ":/"}
 	for _, p := range ignore {
 		if rel, ok := relPath(at.root, p); ok {
 			args = append(args, ":(top,literal,exclude)"+rel)

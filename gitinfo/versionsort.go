@@ -10,7 +10,7 @@ import (
 // without versionsort.suffix: runs of digits compare as numbers.
 func versionCmp(a, b string) int {
 	for a != "" && b != "" {
-		i, j := digits(a), digits(b)
+		i, j := len(a)-len(strings.TrimLeft(a, "0123456789")), len(b)-len(strings.TrimLeft(b, "0123456789"))
 		if i == 0 || j == 0 {
 			if a[0] != b[0] {
 				return cmp.Compare(a[0], b[0])
@@ -25,15 +25,6 @@ func versionCmp(a, b string) int {
 		a, b = a[i:], b[j:]
 	}
 	return cmp.Compare(len(a), len(b))
-}
-
-// digits returns the length of the run of digits s starts with.
-func digits(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
 }
 
 // sortVersionsDesc sorts names newest version first, as
