@@ -12,6 +12,7 @@ package labels
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
@@ -103,7 +104,7 @@ var table = []Label{
 		Omitted: "no branch can be told (detached, no CI branch, zero or several local branches at `HEAD`)",
 		value:   git(func(g *gitinfo.Facts) string { return g.Branch })},
 	{Name: "git_tag", OCI: "org.opencontainers.image.version", Kind: Git,
-		Doc:     "the newest version among the tags pointing at `HEAD` (lightweight or annotated); when none does, the tag the CI says it builds (tag pipelines often clone without tags)",
+		Doc:     "the newest version among the tags pointing at `HEAD` (lightweight or annotated); when none does, the tag the CI says it builds, if the CI builds the commit checked out (tag pipelines often clone without tags)",
 		Omitted: "no tag points at `HEAD` and the CI builds no tag",
 		value: func(f Facts) string {
 			switch {
@@ -111,7 +112,8 @@ var table = []Label{
 				return ""
 			case len(f.Git.Tags) > 0:
 				return f.Git.Tags[0]
-			case f.CI != nil:
+			case f.CI != nil && (f.CI.Commit == "" || strings.HasPrefix(f.Git.Commit, f.CI.Commit)):
+				// the CI's tag only when the CI builds the commit checked out
 				return f.CI.Tag
 			}
 			return ""
