@@ -1,10 +1,8 @@
 package gitinfo
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
@@ -17,22 +15,7 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("GITINFO_RSS_CHILD"); dir != "" {
 		rssChild(dir) // BenchmarkCollectPeakRSS's child
 	}
-	home, err := os.MkdirTemp("", "gitinfo-home-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "GIT_") || k == "XDG_CONFIG_HOME" {
-			_ = os.Unsetenv(k)
-		}
-	}
-	_ = os.Setenv("HOME", home)
-	_ = os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	code := m.Run()
-	_ = os.RemoveAll(home)
-	os.Exit(code)
+	testrepo.Main(m)
 }
 
 // gitRepo is a repository built with the git CLI for a test.

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 func readOutput(t *testing.T, path string) map[string]OutputBuild {
@@ -211,22 +213,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	home, err := os.MkdirTemp("", "enrich-test-home-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "GIT_") || k == "XDG_CONFIG_HOME" {
-			_ = os.Unsetenv(k)
-		}
-	}
-	_ = os.Setenv("HOME", home)
-	_ = os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	code := m.Run()
-	_ = os.RemoveAll(home)
-	os.Exit(code)
+	testrepo.Main(m)
 }
 
 // Rule 3: files another user left beside the output (here root's output
