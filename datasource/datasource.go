@@ -157,6 +157,15 @@ func (d *Datasource) Configure(raws ...interface{}) error {
 	for _, err := range labels.CheckExclude(c.ExcludeLabels, nil) {
 		add(err)
 	}
+	var names []string
+	for _, name := range labels.NamesOf(labels.Git, labels.CI) {
+		if !slices.Contains(c.ExcludeLabels, name) {
+			names = append(names, name)
+		}
+	}
+	for _, err := range c.naming().CheckKeys(names) {
+		add(err)
+	}
 	if errs != nil && len(errs.Errors) > 0 {
 		return errs
 	}
@@ -220,9 +229,13 @@ func (d *Datasource) output(ctx context.Context) (DatasourceOutput, error) {
 			delete(facts, name)
 		}
 	}
-	naming := labels.Naming{Style: labels.Style(c.LabelStyle), Prefix: c.LabelPrefix}
-	out.Labels = naming.Apply(facts)
+	out.Labels = c.naming().Apply(facts)
 	return out, nil
+}
+
+// naming is how the options spell label names.
+func (c *Config) naming() labels.Naming {
+	return labels.Naming{Style: labels.Style(c.LabelStyle), Prefix: c.LabelPrefix}
 }
 
 var _ packersdk.Datasource = (*Datasource)(nil)

@@ -222,6 +222,8 @@ func TestConfigureBadInputAsThePostProcessor(t *testing.T) {
 		{"git_required outside a repository", map[string]interface{}{"git_required": true, "git_path": "/"}, []string{"git_required", "the git facts of / cannot be read"}},
 		{"git_required not a bool", map[string]interface{}{"git_required": "maybe"}, []string{"git_required"}},
 		{"unknown option", map[string]interface{}{"lables": map[string]string{"a": "b"}}, []string{"lables"}},
+		{"gce long prefix folds git_commit labels", map[string]interface{}{"label_style": "gce", "label_prefix": strings.Repeat("p", 52) + "_"},
+			[]string{"label_style", `"git_commit" and "git_commit_short" both become the key`, `"git_commit" and "git_commit_time"`, "label_prefix", "exclude_labels"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

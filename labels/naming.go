@@ -104,6 +104,33 @@ func GCEName(s string) bool {
 	return s != "" && GCEKey(s) == s
 }
 
+// CheckKeys refuses, with the gce style, two of the labels called names
+// (names of the table, or other labels' snake names such as generated data
+// labels') that become one key, when one of them is a label of the table:
+// GCE label names are cut to 63 characters, so a long label_prefix makes
+// git_commit and git_commit_short one key, and one label would silently
+// replace the other. Two names that are not of the table are left to the
+// caller, which knows where they come from. Each error names both labels
+// and the option to change.
+func (n Naming) CheckKeys(names []string) []error {
+	if n.Style != GCE {
+		return nil
+	}
+	var errs []error
+	first := map[string]string{}
+	for _, name := range names {
+		key := n.Key(name)
+		prev, seen := first[key]
+		switch {
+		case !seen:
+			first[key] = name
+		case Known(prev) || Known(name):
+			errs = append(errs, fmt.Errorf("label_style = \"gce\": the labels %q and %q both become the key %q (GCE label names are at most 63 characters); shorten label_prefix or add one of them to exclude_labels", prev, name, key))
+		}
+	}
+	return errs
+}
+
 // CheckStyle checks the label_style option; "" is the default, snake.
 func CheckStyle(style string) error {
 	if style == "" || slices.Contains(Styles, Style(style)) {

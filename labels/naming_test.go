@@ -77,3 +77,37 @@ func ExampleNaming_Key() {
 	// org.opencontainers.image.revision acme.git_branch
 	// acme_git_commit acme_git_branch
 }
+
+func TestCheckKeys(t *testing.T) {
+	long := strings.Repeat("p", 52) + "_" // git_commit fills the 63 characters
+	cases := []struct {
+		name   string
+		naming Naming
+		names  []string
+		want   []string // one entry per error; nil for none
+	}{
+		{"snake with a long prefix", Naming{Prefix: long}, []string{"git_commit", "git_commit_short"}, nil},
+		{"gce with a short prefix", Naming{Style: GCE, Prefix: "acme_"}, NamesOf(Git, CI), nil},
+		{"gce with a long prefix", Naming{Style: GCE, Prefix: long}, []string{"git_commit", "git_commit_short", "git_commit_time"}, []string{
+			`label_style = "gce": the labels "git_commit" and "git_commit_short" both become the key "` + long + `git_commit"`,
+			`the labels "git_commit" and "git_commit_time"`,
+		}},
+		{"gce folding a generated label onto a built-in", Naming{Style: GCE, Prefix: long}, []string{"git_commit", "git_commitment"}, []string{`"git_commit" and "git_commitment"`}},
+		{"gce folding two generated labels is the caller's", Naming{Style: GCE, Prefix: long}, []string{"source_ami_one", "source_ami_two"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			errs := tc.naming.CheckKeys(tc.names)
+			if len(errs) != len(tc.want) {
+				t.Fatalf("CheckKeys = %v, want %d errors", errs, len(tc.want))
+			}
+			for i, w := range tc.want {
+				for _, s := range []string{w, "shorten label_prefix", "exclude_labels"} {
+					if !strings.Contains(errs[i].Error(), s) {
+						t.Errorf("error %q lacks %q", errs[i], s)
+					}
+				}
+			}
+		})
+	}
+}

@@ -194,6 +194,18 @@ func Names() []string {
 	return names
 }
 
+// NamesOf returns the name of every label of the given kinds, in the order
+// of the labels reference.
+func NamesOf(kinds ...Kind) []string {
+	var names []string
+	for _, l := range table {
+		if slices.Contains(kinds, l.Kind) {
+			names = append(names, l.Name)
+		}
+	}
+	return names
+}
+
 // Lookup returns the label called name.
 func Lookup(name string) (Label, bool) {
 	i := slices.IndexFunc(table, func(l Label) bool { return l.Name == name })

@@ -31,7 +31,10 @@ type Config struct {
 	// reads the builder's generated data, in HCL2 templates use `build.*`
 	// or any expression. A name that is also one of the labels this
 	// post-processor adds is an error: exclude that label with
-	// `exclude_labels` first.
+	// `exclude_labels` first. The image gets every label, but a label named
+	// as a key of the builder's generated data never replaces that key:
+	// `build.X`, `manifest` and `shell-local` after enrich read the builder's
+	// value (enrich only adds).
 	Labels map[string]string `mapstructure:"labels"`
 	// Keys of the builder's generated data (what `build.X` or
 	// `{{ build "X" }}` read) to copy into labels. Each key becomes a snake

@@ -48,28 +48,11 @@ func (c *Config) stateKeys() []string {
 }
 
 // checkGCEKeys refuses, with label_style = "gce", two labels this
-// post-processor adds that become one GCE key (names are cut to 63
-// characters, so a long label_prefix makes git_commit and
-// git_commit_short one key): one would silently replace the other.
+// post-processor adds that become one GCE key, as the data source does.
 // Generated data labels among themselves are checked by
 // checkGeneratedDataLabels.
 func (c *Config) checkGCEKeys() []error {
-	if c.LabelStyle != styleGCE {
-		return nil
-	}
-	var errs []error
-	first := map[string]string{}
-	for _, name := range c.addedLabelNames() {
-		key := c.labelKey(name)
-		prev, seen := first[key]
-		switch {
-		case !seen:
-			first[key] = name
-		case builtinLabel(prev) || builtinLabel(name):
-			errs = append(errs, fmt.Errorf("label_style = \"gce\": the labels %q and %q both become the key %q (GCE label names are at most 63 characters); shorten label_prefix or add one of them to exclude_labels", prev, name, key))
-		}
-	}
-	return errs
+	return c.naming().CheckKeys(c.addedLabelNames())
 }
 
 // checkSensitiveLabels refuses, in JSON templates, labels that carry the

@@ -105,8 +105,12 @@ func sameFile(f *os.File, path string) bool {
 // where the system has it, else "another process".
 func lockHolder(f *os.File) string {
 	fi, err := f.Stat()
+	if err != nil {
+		// A stale NFS handle, say: the holder cannot be found.
+		return "another process"
+	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
-	if err != nil || !ok {
+	if !ok {
 		return "another process"
 	}
 	locks, err := os.Open("/proc/locks")

@@ -13,7 +13,10 @@ import (
 // The output file rules: the output must be a regular file or a path that
 // does not exist yet, in a directory (existing or not). A symlink is
 // followed, and the file it points to is the one written (atomically, in
-// that file's directory): the link itself is left as it is.
+// that file's directory): the link itself is left as it is. On Unix a
+// symlink the kernel's fs.protected_symlinks rule would not follow (another
+// user's link in a sticky, world-writable directory such as /tmp) is
+// refused, at Configure and again before writing.
 
 // resolveOutput returns the file the output option names, following
 // symlinks, or an error naming the option when it is not a file enrich may
@@ -26,6 +29,9 @@ func resolveOutput(path string) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", fmt.Errorf("output: %s: %w", path, err)
+	}
+	if err := checkOutputLinks(path, abs); err != nil {
+		return "", err
 	}
 	target := abs
 	fi, err := os.Lstat(abs)

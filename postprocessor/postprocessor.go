@@ -130,13 +130,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	}
 	c.fillSourceImageIDs(art.images, generated)
 
-	art.generated = make(map[string]interface{}, len(generated)+len(labels))
-	for k, v := range generated {
-		art.generated[k] = v
-	}
-	for k, v := range labels {
-		art.generated[k] = v
-	}
+	art.generated = mergeGenerated(generated, labels, prior)
 
 	if c.OutputPath != "" {
 		p.writeOutput(ctx, ui, art, f)
@@ -144,6 +138,29 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 
 	p.report(ui, art)
 	return art, keep, forceKeep, nil
+}
+
+// mergeGenerated returns the builder's generated data with the labels
+// added. Enrich only adds: a key the builder produced keeps the builder's
+// value, so build.X, manifest and shell-local read what they read without
+// enrich. Only a key an earlier enrich of the chain added (prior, with the
+// value it served) is replaced.
+func mergeGenerated(generated map[string]interface{}, labels, prior map[string]string) map[string]interface{} {
+	out := make(map[string]interface{}, len(generated)+len(labels))
+	for k, v := range generated {
+		out[k] = v
+	}
+	for k, v := range labels {
+		if old, had := generated[k]; had {
+			p, added := prior[k]
+			s, ok := stringValue(old)
+			if !added || !ok || s != p {
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // writeOutput writes the build's entry to the output file, or says with

@@ -317,19 +317,65 @@ func TestPostProcessOnConflict(t *testing.T) {
 	}
 }
 
+// Enrich only adds to the generated data later post-processors read: the
+// labels join it, a key the builder produced keeps the builder's value, and
+// only what an earlier enrich of the chain added is replaced.
 func TestPostProcessGeneratedData(t *testing.T) {
 	r := testrepo.New(t)
-	source := sourceArtifact(twoRegions(), map[interface{}]interface{}{"SourceAMI": []byte("ami-src"), "ID": "ami-1"})
-	art, _ := run(t, configured(t, map[string]interface{}{"git_path": r.Dir}, nil), source)
-	gd, ok := art.State("generated_data").(map[string]interface{})
-	if !ok {
-		t.Fatalf("State(generated_data) = %T", art.State("generated_data"))
+	builder := func() *packersdk.MockArtifact {
+		return sourceArtifact(twoRegions(), map[interface{}]interface{}{"SourceAMI": []byte("ami-src"), "ID": "ami-1", "build_name": "from-builder"})
 	}
-	if gd["SourceAMI"] != "ami-src" || gd["ID"] != "ami-1" {
-		t.Errorf("the source's generated data is not kept: %v", gd)
+	tests := []struct {
+		name  string
+		chain []map[string]string // the labels option of each enrich, in order
+		want  map[string]string
+	}{
+		{
+			name:  "the labels join the builder's generated data",
+			chain: []map[string]string{{"team": "core"}},
+			want:  map[string]string{"SourceAMI": "ami-src", "ID": "ami-1", "team": "core", "git_commit": r.Git("rev-parse", "HEAD")},
+		},
+		{
+			name:  "a label never replaces a key the builder produced",
+			chain: []map[string]string{{"SourceAMI": "x", "ID": "y"}},
+			want:  map[string]string{"SourceAMI": "ami-src", "ID": "ami-1"},
+		},
+		{
+			name:  "an added label never replaces a key the builder produced",
+			chain: []map[string]string{nil},
+			want:  map[string]string{"build_name": "from-builder"},
+		},
+		{
+			name:  "a label an earlier enrich added is replaced",
+			chain: []map[string]string{{"team": "core"}, {"team": "web"}},
+			want:  map[string]string{"team": "web", "SourceAMI": "ami-src"},
+		},
+		{
+			name:  "a builder's key survives two enriches",
+			chain: []map[string]string{{"SourceAMI": "x"}, {"SourceAMI": "z"}},
+			want:  map[string]string{"SourceAMI": "ami-src"},
+		},
 	}
-	if gd["git_commit"] != r.Git("rev-parse", "HEAD") || gd["build_name"] != "web" {
-		t.Errorf("the labels are not in the generated data: %v", gd)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var art packersdk.Artifact = builder()
+			for _, l := range tt.chain {
+				cfg := map[string]interface{}{"git_path": r.Dir}
+				if l != nil {
+					cfg["labels"] = l
+				}
+				art, _ = run(t, configured(t, cfg, nil), art)
+			}
+			gd, ok := art.State("generated_data").(map[string]interface{})
+			if !ok {
+				t.Fatalf("State(generated_data) = %T", art.State("generated_data"))
+			}
+			for k, want := range tt.want {
+				if got, _ := stringValue(gd[k]); got != want {
+					t.Errorf("generated_data[%s] = %v, want %q", k, gd[k], want)
+				}
+			}
+		})
 	}
 }
 
