@@ -118,12 +118,7 @@ func TestExecuteGivesGitsAnswers(t *testing.T) {
 
 func TestExecuteUnknownFacts(t *testing.T) {
 	r := testrepo.New(t)
-	// A detached HEAD on a commit no branch points at, as in a CI checkout
-	// of a merge commit.
-	r.Git("checkout", "-q", "--detach")
-	r.Write("second.txt", "second\n")
-	r.Git("add", "-A")
-	r.Git("commit", "-q", "-m", "second")
+	r.DetachOnNewCommit()
 	r.Write("new.txt", "untracked\n")
 	noRepo := t.TempDir()
 	cases := []struct {

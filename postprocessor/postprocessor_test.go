@@ -106,12 +106,7 @@ func TestPostProcessGitAndBuildLabels(t *testing.T) {
 
 func TestPostProcessLeavesUnknownFactsOut(t *testing.T) {
 	r := testrepo.New(t)
-	// A detached HEAD on a commit no branch points at, as in a CI checkout
-	// of a merge commit.
-	r.Git("checkout", "-q", "--detach")
-	r.Write("second.txt", "second\n")
-	r.Git("add", "-A")
-	r.Git("commit", "-q", "-m", "second")
+	r.DetachOnNewCommit()
 	r.Write("new.txt", "untracked\n")
 	cases := []struct {
 		name       string

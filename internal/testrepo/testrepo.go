@@ -166,6 +166,15 @@ func (r *Repo) CommitAll(msg string) {
 	r.Git("commit", "-q", "--allow-empty", "-m", msg)
 }
 
+// DetachOnNewCommit detaches HEAD and commits a new file there, so that no
+// branch points at HEAD, as in a CI checkout of a merge commit.
+func (r *Repo) DetachOnNewCommit() {
+	r.T.Helper()
+	r.Git("checkout", "-q", "--detach")
+	r.Write("second.txt", "second\n")
+	r.CommitAll("second")
+}
+
 // WriteFile writes the file at path, making its directory.
 func WriteFile(t testing.TB, path, content string) {
 	t.Helper()
