@@ -199,7 +199,10 @@ func (c *Config) prepare(raws ...interface{}) error {
 	for _, err := range c.checkCarryStateKeys() {
 		add(err)
 	}
-	for _, err := range c.checkGCEKeys() {
+	// with label_style = "gce", two labels this post-processor adds that
+	// become one GCE key (generated data labels among themselves are
+	// checked by checkGeneratedDataLabels)
+	for _, err := range c.naming().CheckKeys(c.addedLabelNames()) {
 		add(err)
 	}
 	for _, err := range c.checkSensitiveLabels() {
@@ -207,8 +210,9 @@ func (c *Config) prepare(raws ...interface{}) error {
 	}
 	if errs == nil || len(errs.Errors) == 0 {
 		// Only a configuration that is otherwise valid is worth the time
-		// of reading the repository.
-		if err := c.checkGitRequired(); err != nil {
+		// of reading the repository; a git_path still unknown is checked
+		// in PostProcess.
+		if err := gitopts.CheckRequired(c.GitPath, c.GitRequired); err != nil {
 			add(err)
 		}
 	}

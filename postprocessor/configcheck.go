@@ -7,17 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
-
-	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
 )
-
-// checkGitRequired reads the repository at validate time when git_required
-// is set, so that a build that would fail for the lack of one fails before
-// the builder makes anything. A git_path still unknown is checked in
-// PostProcess.
-func (c *Config) checkGitRequired() error {
-	return gitopts.CheckRequired(c.GitPath, c.GitRequired)
-}
 
 // reservedStateKeys are the state keys enrich's artifact answers itself.
 var reservedStateKeys = []string{"par.artifact.metadata", generatedDataKey, enrichLabelsKey}
@@ -45,14 +35,6 @@ func (c *Config) stateKeys() []string {
 		}
 	}
 	return keys
-}
-
-// checkGCEKeys refuses, with label_style = "gce", two labels this
-// post-processor adds that become one GCE key, as the data source does.
-// Generated data labels among themselves are checked by
-// checkGeneratedDataLabels.
-func (c *Config) checkGCEKeys() []error {
-	return c.naming().CheckKeys(c.addedLabelNames())
 }
 
 // checkSensitiveLabels refuses, in JSON templates, labels that carry the
