@@ -20,9 +20,8 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
-	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
+	"github.com/packer-enrich/packer-plugin-enrich/options"
 )
 
 // Config is the configuration of the enrich data source. Every option is
@@ -30,35 +29,8 @@ import (
 // means: `data "enrich" "git" {}` describes the repository of the directory
 // Packer runs in.
 type Config struct {
-	// A path inside the git repository to describe. Defaults to the
-	// directory Packer runs in; `git_path = path.root` names the template's
-	// directory. Packer looks upward from it for the repository, as git
-	// does. The `tree` output is the tree of this directory.
-	GitPath string `mapstructure:"git_path"`
-	// Fail when `git_path` is not inside a git repository, at `packer
-	// validate` already, as the post-processor does. By default the git
-	// outputs are then empty (`dirty` null), the CI outputs are still
-	// filled, and the reason is written to Packer's log.
-	GitRequired bool `mapstructure:"git_required"`
-	// What makes the work tree count as dirty for `dirty` and `tree`: `all`
-	// (the default) counts changes to tracked files and untracked files
-	// that are not ignored, `tracked` counts only changes to tracked files
-	// (as `git describe --dirty` does), `off` skips the check and leaves
-	// `dirty` null and `tree` empty. The post-processor's `output` file never
-	// makes its own `git_dirty` true, but the data source, evaluated before
-	// any post-processor is known, counts it like any other file: list the
-	// output file in `.gitignore` (or write it outside the work tree) and
-	// both say the same.
-	DirtyCheck string `mapstructure:"dirty_check"`
-	// How the names of `labels` are spelled, as the post-processor's
-	// option: `snake` (the default), `oci` or `gce`.
-	LabelStyle string `mapstructure:"label_style"`
-	// A string put in front of every name of `labels` but the `oci` style's
-	// standard names. Allowed: letters, digits, `_`, `-`, `.` and `/`.
-	LabelPrefix string `mapstructure:"label_prefix"`
-	// Names of labels to leave out of `labels`, as named in the labels
-	// reference before any prefix or style, for example `["git_remote"]`.
-	ExcludeLabels []string `mapstructure:"exclude_labels"`
+	// The options the post-processor has too (see options.Shared).
+	options.Shared `mapstructure:",squash"`
 }
 
 // DatasourceOutput is what `data.enrich.<name>` holds. An unknown fact is
@@ -135,39 +107,24 @@ func (d *Datasource) Configure(raws ...interface{}) error {
 		return err
 	}
 	c := &d.config
-	var errs *packersdk.MultiError
-	add := func(err error) { errs = packersdk.MultiErrorAppend(errs, err) }
-	if c.LabelStyle == "" {
-		c.LabelStyle = string(labels.Snake)
-	}
-	if c.DirtyCheck == "" {
-		c.DirtyCheck = string(gitinfo.DirtyAll)
-	}
-	for _, err := range []error{
-		labels.CheckStyle(c.LabelStyle),
-		gitopts.CheckDirtyCheck(c.DirtyCheck),
-		labels.CheckPrefix(c.LabelPrefix),
-		gitopts.CheckGitPath(c.GitPath),
-		gitopts.CheckRequired(c.GitPath, c.GitRequired),
-	} {
-		if err != nil {
-			add(err)
-		}
-	}
-	for _, err := range labels.CheckExclude(c.ExcludeLabels, nil) {
-		add(err)
-	}
+	errs := c.Prepare(nil)
+	// with label_style = "gce", two labels that become one key
 	var names []string
 	for _, name := range labels.NamesOf(labels.Git, labels.CI) {
-		if !slices.Contains(c.ExcludeLabels, name) {
+		if !c.Excluded(name) {
 			names = append(names, name)
 		}
 	}
-	for _, err := range c.naming().CheckKeys(names) {
-		add(err)
+	errs = append(errs, c.Naming().CheckKeys(names)...)
+	if len(errs) == 0 {
+		// Only options that are otherwise valid are worth the time of
+		// reading the repository.
+		if err := c.CheckRequired(context.Background()); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if errs != nil && len(errs.Errors) > 0 {
-		return errs
+	if err := packersdk.MultiErrorAppend(nil, errs...); len(err.Errors) > 0 {
+		return err
 	}
 	return nil
 }
@@ -188,18 +145,18 @@ func (d *Datasource) output(ctx context.Context) (DatasourceOutput, error) {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	g, ci, note, err := gitopts.Collect(ctx, gitopts.Options{
-		Path: c.GitPath, Required: c.GitRequired, DirtyCheck: c.DirtyCheck, LookupEnv: lookup,
-	})
+	col, err := c.Collect(ctx, lookup, nil)
 	if err != nil {
 		return DatasourceOutput{}, fmt.Errorf("enrich: %w", err)
 	}
-	if note != "" {
-		log.Printf("[WARN] enrich: %s", note)
+	if col.Note != "" {
+		log.Printf("[WARN] enrich: %s", col.Note)
 	}
+	g := col.Git
 	// The outputs that are labels hold the labels' values, before the
 	// style: the same facts, the same rules.
-	facts := labels.Values(labels.Facts{Git: g, CI: ci}, labels.Git, labels.CI)
+	lf := labels.Facts{Git: g, CI: col.CI}
+	facts := labels.Values(lf, labels.Git, labels.CI)
 	out := DatasourceOutput{
 		Commit:        facts["git_commit"],
 		CommitShort:   facts["git_commit_short"],
@@ -224,18 +181,8 @@ func (d *Datasource) output(ctx context.Context) (DatasourceOutput, error) {
 			log.Printf("[DEBUG] enrich: git fact %s is unknown: %s", fact, reason)
 		}
 	}
-	for name := range facts {
-		if slices.Contains(c.ExcludeLabels, name) {
-			delete(facts, name)
-		}
-	}
-	out.Labels = c.naming().Apply(facts)
+	out.Labels = c.Naming().Apply(c.Labels(lf, labels.Git, labels.CI))
 	return out, nil
-}
-
-// naming is how the options spell label names.
-func (c *Config) naming() labels.Naming {
-	return labels.Naming{Style: labels.Style(c.LabelStyle), Prefix: c.LabelPrefix}
 }
 
 var _ packersdk.Datasource = (*Datasource)(nil)

@@ -12,6 +12,7 @@ import (
 type FlatConfig struct {
 	GitPath       *string  `mapstructure:"git_path" cty:"git_path" hcl:"git_path"`
 	GitRequired   *bool    `mapstructure:"git_required" cty:"git_required" hcl:"git_required"`
+	GitTimeout    *string  `mapstructure:"git_timeout" cty:"git_timeout" hcl:"git_timeout"`
 	DirtyCheck    *string  `mapstructure:"dirty_check" cty:"dirty_check" hcl:"dirty_check"`
 	LabelStyle    *string  `mapstructure:"label_style" cty:"label_style" hcl:"label_style"`
 	LabelPrefix   *string  `mapstructure:"label_prefix" cty:"label_prefix" hcl:"label_prefix"`
@@ -32,6 +33,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 	s := map[string]hcldec.Spec{
 		"git_path":       &hcldec.AttrSpec{Name: "git_path", Type: cty.String, Required: false},
 		"git_required":   &hcldec.AttrSpec{Name: "git_required", Type: cty.Bool, Required: false},
+		"git_timeout":    &hcldec.AttrSpec{Name: "git_timeout", Type: cty.String, Required: false},
 		"dirty_check":    &hcldec.AttrSpec{Name: "dirty_check", Type: cty.String, Required: false},
 		"label_style":    &hcldec.AttrSpec{Name: "label_style", Type: cty.String, Required: false},
 		"label_prefix":   &hcldec.AttrSpec{Name: "label_prefix", Type: cty.String, Required: false},

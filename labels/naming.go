@@ -2,7 +2,6 @@ package labels
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -129,49 +128,4 @@ func (n Naming) CheckKeys(names []string) []error {
 		}
 	}
 	return errs
-}
-
-// CheckStyle checks the label_style option; "" is the default, snake.
-func CheckStyle(style string) error {
-	if style == "" || slices.Contains(Styles, Style(style)) {
-		return nil
-	}
-	return fmt.Errorf("label_style: unknown style %q; valid styles are %s", style, QuoteList(Styles))
-}
-
-// CheckPrefix checks the label_prefix option.
-func CheckPrefix(prefix string) error {
-	for _, r := range prefix {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case r == '_', r == '-', r == '.', r == '/':
-		default:
-			return fmt.Errorf("label_prefix: %q has characters a label name cannot hold; use letters, digits, '_', '-', '.' and '/'", prefix)
-		}
-	}
-	return nil
-}
-
-// CheckExclude checks the exclude_labels option: every name must be a label
-// of the table or one of also (such as the post-processor's generated data
-// labels), to catch typos.
-func CheckExclude(exclude, also []string) []error {
-	var errs []error
-	for i, name := range exclude {
-		if Known(name) || slices.Contains(also, name) {
-			continue
-		}
-		errs = append(errs, fmt.Errorf("exclude_labels[%d]: %q is not a label enrich adds; valid names are %s", i, name, QuoteList(Names())))
-	}
-	return errs
-}
-
-// QuoteList returns the values quoted and separated by commas, as option
-// errors list the valid values.
-func QuoteList[S ~string](list []S) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = fmt.Sprintf("%q", string(s))
-	}
-	return strings.Join(q, ", ")
 }

@@ -36,38 +36,6 @@ func TestNamingKeys(t *testing.T) {
 	}
 }
 
-func TestOptionChecks(t *testing.T) {
-	cases := []struct {
-		name string
-		err  error
-		want []string // "" for no error
-	}{
-		{"default style", CheckStyle(""), nil},
-		{"gce style", CheckStyle("gce"), nil},
-		{"unknown style", CheckStyle("kebab"), []string{"label_style", `"kebab"`, `"snake", "oci", "gce"`}},
-		{"prefix", CheckPrefix("acme.io/x-y_"), nil},
-		{"prefix with space", CheckPrefix("acme "), []string{"label_prefix", `"acme "`, "letters, digits"}},
-	}
-	for _, tc := range cases {
-		switch {
-		case tc.want == nil && tc.err != nil:
-			t.Errorf("%s: unexpected error %v", tc.name, tc.err)
-		case tc.want != nil && tc.err == nil:
-			t.Errorf("%s: no error", tc.name)
-		case tc.want != nil:
-			for _, w := range tc.want {
-				if !strings.Contains(tc.err.Error(), w) {
-					t.Errorf("%s: %q lacks %q", tc.name, tc.err, w)
-				}
-			}
-		}
-	}
-	errs := CheckExclude([]string{"git_tree", "git_sha", "source_ami", "ci_pull_request"}, []string{"source_ami"})
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `exclude_labels[1]: "git_sha"`) || !strings.Contains(errs[0].Error(), `"git_commit"`) {
-		t.Errorf("CheckExclude = %v, want one error for git_sha listing the valid names", errs)
-	}
-}
-
 func ExampleNaming_Key() {
 	for _, n := range []Naming{{}, {Style: OCI, Prefix: "acme."}, {Style: GCE, Prefix: "Acme."}} {
 		fmt.Println(n.Key("git_commit"), n.Key("git_branch"))

@@ -4,6 +4,7 @@
 package postprocessor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -15,9 +16,8 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
-	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
-	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
+	"github.com/packer-enrich/packer-plugin-enrich/options"
 )
 
 // Config is the configuration of the enrich post-processor. Every option is
@@ -25,6 +25,8 @@ import (
 // every image the builder publishes.
 type Config struct {
 	common.PackerConfig `mapstructure:",squash"`
+	// The options the data source has too (see options.Shared).
+	options.Shared `mapstructure:",squash"`
 
 	// Labels of your own to add to every image, as a map of label name to
 	// value. Values are templates: in JSON templates `{{ build "SourceAMI" }}`
@@ -43,24 +45,6 @@ type Config struct {
 	// (such as `Password` or `SSHPrivateKey`) are refused. A key the builder
 	// did not produce is left out.
 	GeneratedDataLabels []string `mapstructure:"generated_data_labels"`
-	// A string put in front of every label this post-processor adds (git,
-	// build, CI and generated data labels), for example `enrich_` or
-	// `acme.`. Your own `labels` and the `oci` style's standard names are
-	// not prefixed. Allowed: letters, digits, `_`, `-`, `.` and `/`.
-	LabelPrefix string `mapstructure:"label_prefix"`
-	// How label names are spelled. `snake` (the default) gives names like
-	// `git_commit`, as Packer's own `git_sha`. `oci` uses the OCI image
-	// annotation names where one applies (`org.opencontainers.image.revision`
-	// for the commit, `.source` for the remote, `.created` for the build time,
-	// `.version` for the tag) and snake names for the rest. `gce` gives
-	// snake names that also obey Google Compute Engine's label rules
-	// (lowercase letters, digits, `_` and `-`, at most 63 characters) in
-	// names and values.
-	LabelStyle string `mapstructure:"label_style"`
-	// Names of labels this post-processor should not add, as named in the
-	// labels reference before any prefix or style, for example
-	// `["git_remote", "packer_run_uuid"]`.
-	ExcludeLabels []string `mapstructure:"exclude_labels"`
 	// What to do when an image already has a label with the same name and a
 	// different value (set by the builder or an earlier post-processor):
 	// `override` (the default) replaces it, `keep` keeps the image's value,
@@ -69,24 +53,6 @@ type Config struct {
 	// unless another post-processors sequence keeps it. Labels an earlier
 	// enrich added are never a conflict.
 	OnConflict string `mapstructure:"on_conflict"`
-	// A path inside the git repository to describe. Defaults to the
-	// directory Packer runs in. Packer looks upward from it for the
-	// repository, as git does, so any directory of the work tree will do; in
-	// HCL2, `path.root` names the template's directory.
-	GitPath string `mapstructure:"git_path"`
-	// Refuse the template (at `packer validate`, and before any builder
-	// runs) when `git_path` is not inside a git repository. By default the
-	// post-processor says so in the output and adds the other labels
-	// without the git ones. If the repository cannot be read once the
-	// image exists, the build goes on without the git labels and says so:
-	// failing then would cost the image.
-	GitRequired bool `mapstructure:"git_required"`
-	// What makes the work tree count as dirty for the `git_dirty` label:
-	// `all` (the default) counts changes to tracked files and untracked
-	// files that are not ignored, `tracked` counts only changes to tracked
-	// files (as `git describe --dirty` does), `off` skips the check and
-	// leaves `git_dirty` out.
-	DirtyCheck string `mapstructure:"dirty_check"`
 	// When the builder publishes no HCP Packer image (some builders and
 	// post-processors do not), make one from the artifact so HCP Packer still
 	// records the build: its id is the artifact's id and its provider is
@@ -164,34 +130,19 @@ func (c *Config) prepare(raws ...interface{}) error {
 	var errs *packersdk.MultiError
 	add := func(err error) { errs = packersdk.MultiErrorAppend(errs, err) }
 
-	if c.LabelStyle == "" {
-		c.LabelStyle = styleSnake
-	}
-	if err := labels.CheckStyle(c.LabelStyle); err != nil {
+	for _, err := range c.Shared.Prepare(c.generatedLabelNames()) {
 		add(err)
 	}
 	if c.OnConflict == "" {
 		c.OnConflict = conflictOverride
 	}
 	if !slices.Contains(validConflicts, c.OnConflict) {
-		add(fmt.Errorf("on_conflict: unknown policy %q; valid policies are %s", c.OnConflict, labels.QuoteList(validConflicts)))
-	}
-	if c.DirtyCheck == "" {
-		c.DirtyCheck = string(gitinfo.DirtyAll)
-	}
-	if err := gitopts.CheckDirtyCheck(c.DirtyCheck); err != nil {
-		add(err)
-	}
-	if err := labels.CheckPrefix(c.LabelPrefix); err != nil {
-		add(err)
+		add(fmt.Errorf("on_conflict: unknown policy %q; valid policies are %s", c.OnConflict, options.QuoteList(validConflicts)))
 	}
 	if !c.FallbackImage && (c.FallbackProvider != "" || c.FallbackRegion != "") {
 		add(errors.New("fallback_provider and fallback_region apply only with fallback_image = true; set fallback_image or remove them"))
 	}
-	if err := gitopts.CheckGitPath(c.GitPath); err != nil {
-		add(err)
-	}
-	if c.OutputPath != "" && !strings.Contains(c.OutputPath, gitopts.Unknown) {
+	if c.OutputPath != "" && !strings.Contains(c.OutputPath, options.Unknown) {
 		if _, err := resolveOutput(c.OutputPath); err != nil {
 			add(err)
 		}
@@ -202,7 +153,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 	// with label_style = "gce", two labels this post-processor adds that
 	// become one GCE key (generated data labels among themselves are
 	// checked by checkGeneratedDataLabels)
-	for _, err := range c.naming().CheckKeys(c.addedLabelNames()) {
+	for _, err := range c.Naming().CheckKeys(c.addedLabelNames()) {
 		add(err)
 	}
 	for _, err := range c.checkSensitiveLabels() {
@@ -212,14 +163,11 @@ func (c *Config) prepare(raws ...interface{}) error {
 		// Only a configuration that is otherwise valid is worth the time
 		// of reading the repository; a git_path still unknown is checked
 		// in PostProcess.
-		if err := gitopts.CheckRequired(c.GitPath, c.GitRequired); err != nil {
+		if err := c.CheckRequired(context.Background()); err != nil {
 			add(err)
 		}
 	}
 	for _, err := range c.checkGeneratedDataLabels() {
-		add(err)
-	}
-	for _, err := range c.checkExcludeLabels() {
 		add(err)
 	}
 	for _, err := range c.checkLabels() {
@@ -252,11 +200,6 @@ func (c *Config) checkGeneratedDataLabels() []error {
 		}
 	}
 	return errs
-}
-
-// checkExcludeLabels refuses names that match no label, to catch typos.
-func (c *Config) checkExcludeLabels() []error {
-	return labels.CheckExclude(c.ExcludeLabels, c.generatedLabelNames())
 }
 
 // checkLabels checks the user's label names, that they do not collide with
@@ -322,7 +265,7 @@ func (c *Config) generatedLabelNames() []string {
 // generated data label whose name is an excluded built-in's takes the
 // built-in's place instead of being dropped with it.
 func (c *Config) excluded(name string, generated bool) bool {
-	return slices.Contains(c.ExcludeLabels, name) && (!generated || !builtinLabel(name))
+	return c.Shared.Excluded(name) && (!generated || !builtinLabel(name))
 }
 
 // addedLabelNames returns the names, before prefix and style, of every label

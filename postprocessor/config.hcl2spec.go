@@ -18,15 +18,16 @@ type FlatConfig struct {
 	PackerOnError       *string           `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
 	PackerUserVars      map[string]string `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
 	PackerSensitiveVars []string          `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
-	Labels              map[string]string `mapstructure:"labels" cty:"labels" hcl:"labels"`
-	GeneratedDataLabels []string          `mapstructure:"generated_data_labels" cty:"generated_data_labels" hcl:"generated_data_labels"`
-	LabelPrefix         *string           `mapstructure:"label_prefix" cty:"label_prefix" hcl:"label_prefix"`
-	LabelStyle          *string           `mapstructure:"label_style" cty:"label_style" hcl:"label_style"`
-	ExcludeLabels       []string          `mapstructure:"exclude_labels" cty:"exclude_labels" hcl:"exclude_labels"`
-	OnConflict          *string           `mapstructure:"on_conflict" cty:"on_conflict" hcl:"on_conflict"`
 	GitPath             *string           `mapstructure:"git_path" cty:"git_path" hcl:"git_path"`
 	GitRequired         *bool             `mapstructure:"git_required" cty:"git_required" hcl:"git_required"`
+	GitTimeout          *string           `mapstructure:"git_timeout" cty:"git_timeout" hcl:"git_timeout"`
 	DirtyCheck          *string           `mapstructure:"dirty_check" cty:"dirty_check" hcl:"dirty_check"`
+	LabelStyle          *string           `mapstructure:"label_style" cty:"label_style" hcl:"label_style"`
+	LabelPrefix         *string           `mapstructure:"label_prefix" cty:"label_prefix" hcl:"label_prefix"`
+	ExcludeLabels       []string          `mapstructure:"exclude_labels" cty:"exclude_labels" hcl:"exclude_labels"`
+	Labels              map[string]string `mapstructure:"labels" cty:"labels" hcl:"labels"`
+	GeneratedDataLabels []string          `mapstructure:"generated_data_labels" cty:"generated_data_labels" hcl:"generated_data_labels"`
+	OnConflict          *string           `mapstructure:"on_conflict" cty:"on_conflict" hcl:"on_conflict"`
 	FallbackImage       *bool             `mapstructure:"fallback_image" cty:"fallback_image" hcl:"fallback_image"`
 	FallbackProvider    *string           `mapstructure:"fallback_provider" cty:"fallback_provider" hcl:"fallback_provider"`
 	FallbackRegion      *string           `mapstructure:"fallback_region" cty:"fallback_region" hcl:"fallback_region"`
@@ -55,15 +56,16 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"packer_on_error":            &hcldec.AttrSpec{Name: "packer_on_error", Type: cty.String, Required: false},
 		"packer_user_variables":      &hcldec.AttrSpec{Name: "packer_user_variables", Type: cty.Map(cty.String), Required: false},
 		"packer_sensitive_variables": &hcldec.AttrSpec{Name: "packer_sensitive_variables", Type: cty.List(cty.String), Required: false},
-		"labels":                     &hcldec.AttrSpec{Name: "labels", Type: cty.Map(cty.String), Required: false},
-		"generated_data_labels":      &hcldec.AttrSpec{Name: "generated_data_labels", Type: cty.List(cty.String), Required: false},
-		"label_prefix":               &hcldec.AttrSpec{Name: "label_prefix", Type: cty.String, Required: false},
-		"label_style":                &hcldec.AttrSpec{Name: "label_style", Type: cty.String, Required: false},
-		"exclude_labels":             &hcldec.AttrSpec{Name: "exclude_labels", Type: cty.List(cty.String), Required: false},
-		"on_conflict":                &hcldec.AttrSpec{Name: "on_conflict", Type: cty.String, Required: false},
 		"git_path":                   &hcldec.AttrSpec{Name: "git_path", Type: cty.String, Required: false},
 		"git_required":               &hcldec.AttrSpec{Name: "git_required", Type: cty.Bool, Required: false},
+		"git_timeout":                &hcldec.AttrSpec{Name: "git_timeout", Type: cty.String, Required: false},
 		"dirty_check":                &hcldec.AttrSpec{Name: "dirty_check", Type: cty.String, Required: false},
+		"label_style":                &hcldec.AttrSpec{Name: "label_style", Type: cty.String, Required: false},
+		"label_prefix":               &hcldec.AttrSpec{Name: "label_prefix", Type: cty.String, Required: false},
+		"exclude_labels":             &hcldec.AttrSpec{Name: "exclude_labels", Type: cty.List(cty.String), Required: false},
+		"labels":                     &hcldec.AttrSpec{Name: "labels", Type: cty.Map(cty.String), Required: false},
+		"generated_data_labels":      &hcldec.AttrSpec{Name: "generated_data_labels", Type: cty.List(cty.String), Required: false},
+		"on_conflict":                &hcldec.AttrSpec{Name: "on_conflict", Type: cty.String, Required: false},
 		"fallback_image":             &hcldec.AttrSpec{Name: "fallback_image", Type: cty.Bool, Required: false},
 		"fallback_provider":          &hcldec.AttrSpec{Name: "fallback_provider", Type: cty.String, Required: false},
 		"fallback_region":            &hcldec.AttrSpec{Name: "fallback_region", Type: cty.String, Required: false},

@@ -1,6 +1,8 @@
 package postprocessor
 
 import (
+	"github.com/packer-enrich/packer-plugin-enrich/options"
+
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
@@ -225,7 +227,7 @@ func FuzzSecretCheck(f *testing.F) {
 			carried = base64.StdEncoding.EncodeToString([]byte(prefix + variant + suffix))
 		}
 		label := prefix + carried + suffix
-		c := &Config{LabelStyle: styleSnake, OnConflict: conflictOverride}
+		c := &Config{Shared: options.Shared{LabelStyle: styleSnake}, OnConflict: conflictOverride}
 		generated := map[string]interface{}{"DbPass": secretValue}
 		labels, dropped := c.buildLabels(facts{
 			Generated:  generated,

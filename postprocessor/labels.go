@@ -17,17 +17,12 @@ func builtinLabelNames() []string { return labels.Names() }
 
 func builtinLabel(name string) bool { return labels.Known(name) }
 
-// naming is how the options spell label names and values.
-func (c *Config) naming() labels.Naming {
-	return labels.Naming{Style: labels.Style(c.LabelStyle), Prefix: c.LabelPrefix}
-}
-
 // labelKey returns the key under which the label called name is written,
 // after the style and the prefix.
-func (c *Config) labelKey(name string) string { return c.naming().Key(name) }
+func (c *Config) labelKey(name string) string { return c.Naming().Key(name) }
 
 // labelValue returns value as the style requires.
-func (c *Config) labelValue(value string) string { return c.naming().Value(value) }
+func (c *Config) labelValue(value string) string { return c.Naming().Value(value) }
 
 // facts is what the post-processor knows about one build.
 type facts struct {
@@ -74,7 +69,7 @@ func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 	}
 	raw := make(map[string]string, len(values)+len(f.UserLabels))
 	for name, value := range values {
-		raw[c.naming().Key(name)] = value
+		raw[c.Naming().Key(name)] = value
 	}
 	for k, v := range f.UserLabels {
 		raw[k] = v

@@ -5,7 +5,6 @@ package postprocessor
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"maps"
@@ -20,8 +19,8 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
-	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
+	"github.com/packer-enrich/packer-plugin-enrich/options"
 )
 
 // PostProcessor is the enrich post-processor.
@@ -167,7 +166,7 @@ func mergeGenerated(generated map[string]interface{}, labels, prior map[string]s
 // ui.Error why it could not.
 func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *Artifact, f facts) {
 	c := &p.config
-	if strings.Contains(c.OutputPath, gitopts.Unknown) {
+	if strings.Contains(c.OutputPath, options.Unknown) {
 		ui.Error(fmt.Sprintf("output: the labels were not written to %s: the value of the build it names was never known (the builder does not give it)", c.OutputPath))
 		return
 	}
@@ -263,25 +262,21 @@ func (c *Config) renderLabels(ui packersdk.Ui, generated map[string]interface{})
 // the git labels. Only a cancelled build fails.
 func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo.Facts, *gitinfo.CI, error) {
 	c := &p.config
-	g, ci, note, err := gitopts.Collect(ctx, gitopts.Options{
-		Path: c.GitPath, Required: c.GitRequired, DirtyCheck: c.DirtyCheck, LookupEnv: p.env(),
-		IgnorePaths: c.ownFiles(),
-	})
+	col, err := c.Collect(ctx, p.env(), c.ownFiles())
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return nil, nil, err
+	case ctx.Err() != nil:
+		return nil, nil, ctx.Err()
 	case err != nil:
 		ui.Error(fmt.Sprintf("%s; the image has no git labels", err))
-		return nil, gitinfo.DetectCI(p.env()), nil
-	case note != "":
-		ui.Say(note)
+	case col.Note != "":
+		ui.Say(col.Note)
 	}
-	if g != nil {
-		for fact, reason := range g.Unknown {
+	if col.Git != nil {
+		for fact, reason := range col.Git.Unknown {
 			log.Printf("[DEBUG] enrich: git fact %s is unknown: %s", fact, reason)
 		}
 	}
-	return g, ci, nil
+	return col.Git, col.CI, nil
 }
 
 // fallbackImages makes an image from the artifact when the source publishes

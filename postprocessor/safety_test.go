@@ -1,6 +1,8 @@
 package postprocessor
 
 import (
+	"github.com/packer-enrich/packer-plugin-enrich/options"
+
 	"context"
 	"encoding/base64"
 	"encoding/hex"
@@ -577,7 +579,7 @@ func TestLateConfigureProblemsNeverFail(t *testing.T) {
 // even when the password holds an unencoded '/' (gitinfo.StripCredentials
 // has the cases).
 func TestURLCredentials(t *testing.T) {
-	c := &Config{LabelStyle: styleSnake}
+	c := &Config{Shared: options.Shared{LabelStyle: styleSnake}}
 	labels, dropped := c.buildLabels(facts{
 		Git: &gitinfo.Facts{Commit: "abc"},
 		CI:  &gitinfo.CI{Provider: "github-actions", RunURL: "https://u:se/cret@ci.example/run/1"},

@@ -1,4 +1,4 @@
-package gitopts
+package options
 
 import (
 	"testing"

@@ -1,0 +1,130 @@
+//go:generate packer-sdc struct-markdown
+
+// Package options declares, once, the options the enrich post-processor and
+// the enrich data source share: their names, the text the docs show, their
+// defaults and every check, with the messages both components give; and the
+// collection of the git and CI facts they ask for. Both components embed
+// Shared with `mapstructure:",squash"`, so an option added here is an
+// option of both. It knows nothing of Packer's configuration decoding.
+package options
+
+import (
+	"slices"
+	"time"
+
+	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
+)
+
+// Shared are the options of both components. Each means the same in the
+// post-processor and in the data source.
+type Shared struct {
+	// A path inside the git repository to describe. Defaults to the
+	// directory Packer runs in. Packer looks upward from it for the
+	// repository, as git does, so any directory of the work tree will do;
+	// in HCL2 `git_path = path.root` names the template's directory. The
+	// `git_tree` label (the data source's `tree`) is the tree of this
+	// directory.
+	GitPath string `mapstructure:"git_path"`
+	// Refuse the template, at `packer validate` already and before any
+	// builder runs, when `git_path` is not inside a git repository or git
+	// does not answer within `git_timeout`. By default the post-processor
+	// says so and adds the other labels without the git ones, and the data
+	// source leaves its git outputs empty (`dirty` null), fills the CI
+	// outputs and writes the reason to Packer's log. If the repository
+	// cannot be read once the image exists, the post-processor goes on
+	// without the git labels and says so: failing then would cost the
+	// image.
+	GitRequired bool `mapstructure:"git_required"`
+	// How long all the git work of one collection of the facts may take,
+	// as a duration such as `30s` or `2m`. Defaults to `30s`. When git does
+	// not answer in time (a stuck `core.fsmonitor` hook, a network
+	// filesystem, a slow clean filter), git and every process it started
+	// are stopped, the git facts are unknown with the reason, and
+	// `git_required` refuses the template; without it the build goes on
+	// without the git labels.
+	GitTimeout time.Duration `mapstructure:"git_timeout"`
+	// What makes the work tree count as dirty, for the `git_dirty` label
+	// and the data source's `dirty`: `all` (the default) counts changes to
+	// tracked files and untracked files that are not ignored, `tracked`
+	// counts only changes to tracked files (as `git describe --dirty`
+	// does), `off` skips the check and leaves `git_dirty` out (`dirty`
+	// null, `tree` empty). The post-processor's `output` file never makes
+	// its own `git_dirty` true, but the data source, evaluated before any
+	// post-processor is known, counts it like any other file: list the
+	// output file in `.gitignore` (or write it outside the work tree) and
+	// both say the same.
+	DirtyCheck string `mapstructure:"dirty_check"`
+	// How label names are spelled. `snake` (the default) gives names like
+	// `git_commit`, as Packer's own `git_sha`. `oci` uses the OCI image
+	// annotation names where one applies (`org.opencontainers.image.revision`
+	// for the commit, `.source` for the remote, `.created` for the build
+	// time, `.version` for the tag) and snake names for the rest. `gce`
+	// gives snake names that also obey Google Compute Engine's label rules
+	// (lowercase letters, digits, `_` and `-`, at most 63 characters) in
+	// names and values.
+	LabelStyle string `mapstructure:"label_style"`
+	// A string put in front of every label name enrich makes (git, build,
+	// CI and generated data labels), for example `enrich_` or `acme.`. Your
+	// own `labels` and the `oci` style's standard names are not prefixed.
+	// Allowed: letters, digits, `_`, `-`, `.` and `/`.
+	LabelPrefix string `mapstructure:"label_prefix"`
+	// Names of labels to leave out, as named in the labels reference before
+	// any prefix or style, for example `["git_remote", "packer_run_uuid"]`.
+	ExcludeLabels []string `mapstructure:"exclude_labels"`
+}
+
+// DefaultGitTimeout is git_timeout's default.
+const DefaultGitTimeout = 30 * time.Second
+
+// Prepare sets the defaults of the options that are unset and returns every
+// problem of the options, each naming its option and what would be valid.
+// also are the label names besides the table's that exclude_labels may
+// name (the post-processor's generated data labels).
+func (s *Shared) Prepare(also []string) []error {
+	if s.LabelStyle == "" {
+		s.LabelStyle = string(labels.Snake)
+	}
+	if s.DirtyCheck == "" {
+		s.DirtyCheck = string(gitinfo.DirtyAll)
+	}
+	if s.GitTimeout == 0 {
+		s.GitTimeout = DefaultGitTimeout
+	}
+	var errs []error
+	for _, err := range []error{
+		CheckStyle(s.LabelStyle),
+		CheckDirtyCheck(s.DirtyCheck),
+		CheckPrefix(s.LabelPrefix),
+		CheckGitPath(s.GitPath),
+		CheckGitTimeout(s.GitTimeout),
+	} {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return append(errs, CheckExclude(s.ExcludeLabels, also)...)
+}
+
+// Naming is how the options spell label names and values.
+func (s *Shared) Naming() labels.Naming {
+	return labels.Naming{Style: labels.Style(s.LabelStyle), Prefix: s.LabelPrefix}
+}
+
+// Excluded reports whether exclude_labels names the label called name.
+func (s *Shared) Excluded(name string) bool {
+	return slices.Contains(s.ExcludeLabels, name)
+}
+
+// Labels returns the labels of the given kinds that the options keep, by
+// label name, from the facts f: the table's values less the excluded
+// labels, before prefix and style.
+func (s *Shared) Labels(f labels.Facts, kinds ...labels.Kind) map[string]string {
+	values := labels.Values(f, kinds...)
+	for name := range values {
+		if s.Excluded(name) {
+			delete(values, name)
+		}
+	}
+	return values
+}
