@@ -193,7 +193,7 @@ func (c *Config) checkGeneratedDataLabels() []error {
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q holds a secret and is never copied into labels; remove it", i, key))
 		case seen[labelKey] != "":
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q and %q both become the label %q; keep one", i, seen[labelKey], key, labelKey))
-		case builtinLabel(name) && !c.excluded(name, false):
+		case labels.Known(name) && !c.excluded(name, false):
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q becomes %q, a label this post-processor already adds; remove it, or add %q to exclude_labels", i, key, name, name))
 		default:
 			seen[labelKey] = key
@@ -220,11 +220,11 @@ func (c *Config) checkLabels() []error {
 			}
 			continue
 		}
-		if c.LabelStyle == styleGCE && !gceName(k) {
+		if c.LabelStyle == styleGCE && !labels.GCEName(k) {
 			errs = append(errs, fmt.Errorf("labels[%q]: with label_style = \"gce\" a name must start with a lowercase letter and hold only lowercase letters, digits, '_' and '-', at most 63 characters", k))
 		}
 		if name, ok := added[k]; ok {
-			if builtinLabel(name) && !c.excluded(name, false) {
+			if labels.Known(name) && !c.excluded(name, false) {
 				errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %q this post-processor adds; add %q to exclude_labels to set it yourself", k, name, name))
 			} else {
 				errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %q from generated_data_labels; remove one of them", k, name))
@@ -265,7 +265,7 @@ func (c *Config) generatedLabelNames() []string {
 // generated data label whose name is an excluded built-in's takes the
 // built-in's place instead of being dropped with it.
 func (c *Config) excluded(name string, generated bool) bool {
-	return c.Shared.Excluded(name) && (!generated || !builtinLabel(name))
+	return c.Shared.Excluded(name) && (!generated || !labels.Known(name))
 }
 
 // addedLabelNames returns the names, before prefix and style, of every label
@@ -273,7 +273,7 @@ func (c *Config) excluded(name string, generated bool) bool {
 // excluded ones.
 func (c *Config) addedLabelNames() []string {
 	var names []string
-	for _, name := range builtinLabelNames() {
+	for _, name := range labels.Names() {
 		if !c.excluded(name, false) {
 			names = append(names, name)
 		}

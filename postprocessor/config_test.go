@@ -1,6 +1,8 @@
 package postprocessor
 
 import (
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
+
 	"context"
 	"os"
 	"strings"
@@ -275,11 +277,11 @@ func TestGCE(t *testing.T) {
 		{"", "l", ""},
 	}
 	for _, tc := range cases {
-		if got := gceKey(tc.in); got != tc.key {
-			t.Errorf("gceKey(%q) = %q, want %q", tc.in, got, tc.key)
+		if got := labels.GCEKey(tc.in); got != tc.key {
+			t.Errorf("labels.GCEKey(%q) = %q, want %q", tc.in, got, tc.key)
 		}
-		if got := gceValue(tc.in); got != tc.value {
-			t.Errorf("gceValue(%q) = %q, want %q", tc.in, got, tc.value)
+		if got := labels.GCEValue(tc.in); got != tc.value {
+			t.Errorf("labels.GCEValue(%q) = %q, want %q", tc.in, got, tc.value)
 		}
 	}
 }

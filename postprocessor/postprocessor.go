@@ -85,21 +85,9 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 		ui.Error(fmt.Sprintf("once the build's values were known, the configuration had problems; enrich leaves out what they concern: %s", p.lateErr))
 	}
 
-	art := &Artifact{
-		builderID: source.BuilderId(),
-		id:        source.Id(),
-		files:     source.Files(),
-		str:       source.String(),
-		state:     map[string]interface{}{},
-	}
-	for _, key := range c.stateKeys() {
-		if v := source.State(key); v != nil {
-			art.state[key] = v
-		}
-	}
-	prior := stringMap(source.State(enrichLabelsKey))
-	generated := stringKeyed(source.State(generatedDataKey))
-	imageState := source.State(image.ArtifactStateURI)
+	src := readSource(source, c.stateKeys())
+	art := &Artifact{builderID: src.builderID, id: src.id, files: src.files, str: src.str, state: src.carried}
+	generated := src.generated
 
 	f := facts{
 		BuildTime:  p.clock().UTC().Truncate(time.Second),
@@ -124,12 +112,12 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	}
 	art.labels = labels
 
-	if err := p.labelImages(ui, art, imageState, prior); err != nil {
+	if err := p.labelImages(ui, art, src.images, src.prior); err != nil {
 		return source, keep, forceKeep, err
 	}
 	c.fillSourceImageIDs(art.images, generated)
 
-	art.generated = mergeGenerated(generated, labels, prior)
+	art.generated = mergeGenerated(generated, labels, src.prior)
 
 	if c.OutputPath != "" {
 		p.writeOutput(ctx, ui, art, f)
@@ -180,22 +168,6 @@ func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *A
 		ui.Error(fmt.Sprintf("output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
 			"give the builds different names (a source used in two build blocks has one name)", entry.Key(), c.OutputPath))
 	}
-}
-
-// stringMap returns v as a map of strings, as an enrich artifact's labels
-// arrive (directly or decoded from msgpack); nil for anything else.
-func stringMap(v interface{}) map[string]string {
-	m := stringKeyed(v)
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, val := range m {
-		if s, ok := stringValue(val); ok {
-			out[k] = s
-		}
-	}
-	return out
 }
 
 // labelImages decodes the source's images, or makes the fallback image, and

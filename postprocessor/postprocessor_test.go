@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
 
 	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
+	enrichlabels "github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
 // twoRegions is what a multi-region builder publishes, in the shape it has
@@ -267,7 +268,7 @@ func TestPostProcessOptions(t *testing.T) {
 			}
 			if tc.cfg["label_style"] == "gce" {
 				for k, v := range labels {
-					if !gceName(k) || gceValue(v) != v {
+					if !enrichlabels.GCEName(k) || enrichlabels.GCEValue(v) != v {
 						t.Errorf("label %s = %q breaks GCE's rules", k, v)
 					}
 				}

@@ -1,8 +1,6 @@
 package postprocessor
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -10,12 +8,6 @@ import (
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
-
-// builtinLabelNames returns the names of the labels the post-processor adds,
-// in the order of the labels reference: the names of the label table.
-func builtinLabelNames() []string { return labels.Names() }
-
-func builtinLabel(name string) bool { return labels.Known(name) }
 
 // labelKey returns the key under which the label called name is written,
 // after the style and the prefix.
@@ -82,25 +74,6 @@ func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 	return out, dropped
 }
 
-// stringValue returns v as a label value when it is a string or a number
-// or boolean; maps, lists and other values are not labels.
-func stringValue(v interface{}) (string, bool) {
-	switch t := v.(type) {
-	case string:
-		return t, true
-	case []byte:
-		return string(t), true
-	case float32:
-		return strconv.FormatFloat(float64(t), 'f', -1, 32), true
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64), true
-	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		return fmt.Sprint(t), true
-	default:
-		return "", false
-	}
-}
-
 // snakeCase turns a generated data key into a label name: SourceAMI becomes
 // source_ami, SSHHost ssh_host, ImageName image_name.
 func snakeCase(s string) string {
@@ -123,7 +96,3 @@ func snakeCase(s string) string {
 	}
 	return b.String()
 }
-
-func gceKey(s string) string   { return labels.GCEKey(s) }
-func gceValue(s string) string { return labels.GCEValue(s) }
-func gceName(s string) bool    { return labels.GCEName(s) }
