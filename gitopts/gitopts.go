@@ -78,7 +78,8 @@ func Collect(ctx context.Context, o Options) (g *gitinfo.Facts, ci *gitinfo.CI, 
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	g, err = gitinfo.Collect(ctx, path, gitinfo.Options{Dirty: mode, LookupEnv: lookup, IgnorePaths: o.IgnorePaths})
+	ci = gitinfo.DetectCI(lookup)
+	g, err = gitinfo.Collect(ctx, path, gitinfo.Options{Dirty: mode, CI: ci, IgnorePaths: o.IgnorePaths})
 	switch {
 	case err == nil:
 		return g, g.CI, "", nil
@@ -87,6 +88,6 @@ func Collect(ctx context.Context, o Options) (g *gitinfo.Facts, ci *gitinfo.CI, 
 	case o.Required:
 		return nil, nil, "", fmt.Errorf("git_required is set, but the git facts of %s could not be read: %w", path, err)
 	default:
-		return nil, gitinfo.DetectCI(lookup), fmt.Sprintf("no git labels: %s (set git_path to the repository, or git_required = true to fail instead)", err), nil
+		return nil, ci, fmt.Sprintf("no git labels: %s (set git_path to the repository, or git_required = true to fail instead)", err), nil
 	}
 }

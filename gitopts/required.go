@@ -30,8 +30,7 @@ func CheckRequired(path string, required bool) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requiredTimeout)
 	defer cancel()
-	noEnv := func(string) (string, bool) { return "", false }
-	if _, err := gitinfo.Collect(ctx, path, gitinfo.Options{Dirty: gitinfo.DirtyOff, LookupEnv: noEnv}); err != nil {
+	if _, err := gitinfo.Collect(ctx, path, gitinfo.Options{Dirty: gitinfo.DirtyOff}); err != nil {
 		return fmt.Errorf("git_required: the git facts of %s cannot be read: %w; run Packer inside the repository, set git_path to a directory of it, or remove git_required", path, err)
 	}
 	return nil
