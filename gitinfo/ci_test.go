@@ -126,7 +126,7 @@ func TestCollectCIBranch(t *testing.T) {
 			} else {
 				r.Git("checkout", "-q", "main")
 			}
-			f, err := Collect(context.Background(), r.Dir, Options{Dirty: DirtyOff, LookupEnv: tt.env})
+			f, err := Collect(context.Background(), r.Dir, Options{Dirty: DirtyOff, CI: DetectCI(tt.env)})
 			if err != nil {
 				t.Fatal(err)
 			}

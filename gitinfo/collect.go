@@ -123,28 +123,3 @@ func rebasingBranch(gitDir string) string {
 	}
 	return ""
 }
-
-// relPath returns p relative to root in git's form, when p is inside root.
-func relPath(root, p string) (string, bool) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", false
-	}
-	if d, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-		abs = filepath.Join(d, filepath.Base(abs))
-	}
-	if r, err := filepath.EvalSymlinks(root); err == nil {
-		root = r
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", false
-	}
-	return filepath.ToSlash(rel), true
-}
-
-func (f *Facts) unknownAll(facts []string, format string, args ...any) {
-	for _, k := range facts {
-		f.unknown(k, format, args...)
-	}
-}

@@ -72,7 +72,7 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 	if err := checkOwner(at); err != nil {
 		return nil, err
 	}
-	f := &found{Facts: &Facts{Root: at.root, CI: DetectCI(opts.LookupEnv)}}
+	f := &found{Facts: &Facts{Root: at.root, CI: opts.CI}}
 	f.unknown(FactDescribe, "%s", noGit)
 	if mode != DirtyOff {
 		f.unknown(FactDirty, "%s", noGit)
@@ -91,15 +91,13 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 				coreAbbrev = user.Raw.Section("core").Option("abbrev")
 			}
 		}
-		if u, ok := cfg.Remotes["origin"]; ok && len(u.URLs) > 0 {
-			f.Remote = StripCredentials(u.URLs[0])
-		} else if len(cfg.Remotes) == 1 {
-			for _, r := range cfg.Remotes {
-				if len(r.URLs) > 0 {
-					f.Remote = StripCredentials(r.URLs[0])
-				}
+		urls := map[string]string{}
+		for name, r := range cfg.Remotes {
+			if len(r.URLs) > 0 {
+				urls[name] = r.URLs[0]
 			}
 		}
+		f.Remote = pickRemote(urls)
 	} else {
 		f.unknown(FactRemote, "reading the configuration: %v", err)
 	}
