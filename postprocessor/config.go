@@ -17,6 +17,7 @@ import (
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
 	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
+	"github.com/packer-enrich/packer-plugin-enrich/internal/outputfile"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
@@ -192,7 +193,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 		add(err)
 	}
 	if c.OutputPath != "" && !strings.Contains(c.OutputPath, gitopts.Unknown) {
-		if _, err := resolveOutput(c.OutputPath); err != nil {
+		if _, err := outputfile.Resolve(c.OutputPath); err != nil {
 			add(err)
 		}
 	}

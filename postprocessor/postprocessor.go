@@ -5,6 +5,7 @@ package postprocessor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
 	"github.com/packer-enrich/packer-plugin-enrich/gitopts"
+	"github.com/packer-enrich/packer-plugin-enrich/internal/outputfile"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
@@ -172,12 +174,13 @@ func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *A
 		return
 	}
 	entry := c.outputEntry(art, f)
-	replaced, err := writeOutput(ctx, c.OutputPath, entry, ui.Say)
+	old, err := outputfile.Write(ctx, c.OutputPath, entry.Key(), entry, ui.Say)
 	if err != nil {
 		ui.Error(fmt.Sprintf("output: the labels were not written to %s: %s", c.OutputPath, err))
 		return
 	}
-	if replaced != nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
+	var replaced OutputBuild
+	if old != nil && json.Unmarshal(old, &replaced) == nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
 		ui.Error(fmt.Sprintf("output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
 			"give the builds different names (a source used in two build blocks has one name)", entry.Key(), c.OutputPath))
 	}
@@ -265,7 +268,7 @@ func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo
 	c := &p.config
 	g, ci, note, err := gitopts.Collect(ctx, gitopts.Options{
 		Path: c.GitPath, Required: c.GitRequired, DirtyCheck: c.DirtyCheck, LookupEnv: p.env(),
-		IgnorePaths: c.ownFiles(),
+		IgnorePaths: outputfile.OwnFiles(c.OutputPath),
 	})
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -337,20 +340,6 @@ func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
 	for _, k := range slices.Sorted(maps.Keys(art.labels)) {
 		log.Printf("[DEBUG] enrich: label %s = %q", k, art.labels[k])
 	}
-}
-
-// ownFiles are the files enrich writes in the work tree, which never count
-// toward git_dirty: the output file (its target, when it is a symlink) and
-// its temporary file.
-func (c *Config) ownFiles() []string {
-	if c.OutputPath == "" {
-		return nil
-	}
-	files := []string{c.OutputPath, tempOutputName(c.OutputPath)}
-	if target, err := resolveOutput(c.OutputPath); err == nil {
-		files = append(files, target, tempOutputName(target))
-	}
-	return files
 }
 
 func (p *PostProcessor) clock() time.Time {
