@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
+	"github.com/packer-enrich/packer-plugin-enrich/internal/outputfile"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
 	"github.com/packer-enrich/packer-plugin-enrich/options"
 )
@@ -143,7 +144,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 		add(errors.New("fallback_provider and fallback_region apply only with fallback_image = true; set fallback_image or remove them"))
 	}
 	if c.OutputPath != "" && !strings.Contains(c.OutputPath, options.Unknown) {
-		if _, err := resolveOutput(c.OutputPath); err != nil {
+		if _, err := outputfile.Resolve(c.OutputPath); err != nil {
 			add(err)
 		}
 	}

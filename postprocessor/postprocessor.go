@@ -5,6 +5,7 @@ package postprocessor
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log"
 	"maps"
@@ -19,6 +20,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/internal/outputfile"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
 	"github.com/packer-enrich/packer-plugin-enrich/options"
 )
@@ -159,12 +161,13 @@ func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *A
 		return
 	}
 	entry := c.outputEntry(art, f)
-	replaced, err := writeOutput(ctx, c.OutputPath, entry, ui.Say)
+	old, err := outputfile.Write(ctx, c.OutputPath, entry.Key(), entry, ui.Say)
 	if err != nil {
 		ui.Error(fmt.Sprintf("output: the labels were not written to %s: %s", c.OutputPath, err))
 		return
 	}
-	if replaced != nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
+	var replaced OutputBuild
+	if old != nil && json.Unmarshal(old, &replaced) == nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
 		ui.Error(fmt.Sprintf("output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
 			"give the builds different names (a source used in two build blocks has one name)", entry.Key(), c.OutputPath))
 	}
@@ -234,7 +237,7 @@ func (c *Config) renderLabels(ui packersdk.Ui, generated map[string]interface{})
 // the git labels. Only a cancelled build fails.
 func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo.Facts, *gitinfo.CI, error) {
 	c := &p.config
-	col, err := c.Collect(ctx, p.env(), c.ownFiles())
+	col, err := c.Collect(ctx, p.env(), outputfile.OwnFiles(c.OutputPath))
 	switch {
 	case ctx.Err() != nil:
 		return nil, nil, ctx.Err()
@@ -304,20 +307,6 @@ func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
 	for _, k := range slices.Sorted(maps.Keys(art.labels)) {
 		log.Printf("[DEBUG] enrich: label %s = %q", k, art.labels[k])
 	}
-}
-
-// ownFiles are the files enrich writes in the work tree, which never count
-// toward git_dirty: the output file (its target, when it is a symlink) and
-// its temporary file.
-func (c *Config) ownFiles() []string {
-	if c.OutputPath == "" {
-		return nil
-	}
-	files := []string{c.OutputPath, tempOutputName(c.OutputPath)}
-	if target, err := resolveOutput(c.OutputPath); err == nil {
-		files = append(files, target, tempOutputName(target))
-	}
-	return files
 }
 
 func (p *PostProcessor) clock() time.Time {

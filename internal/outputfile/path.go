@@ -1,4 +1,4 @@
-package postprocessor
+package outputfile
 
 import (
 	"errors"
@@ -18,11 +18,11 @@ import (
 // user's link in a sticky, world-writable directory such as /tmp) is
 // refused, at Configure and again before writing.
 
-// resolveOutput returns the file the output option names, following
+// Resolve returns the file the output option names, following
 // symlinks, or an error naming the option when it is not a file enrich may
 // write: a path ending in a separator, a directory, a device, a FIFO, a
 // socket, a dangling symlink, or a path under a file.
-func resolveOutput(path string) (string, error) {
+func Resolve(path string) (string, error) {
 	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
 		return "", fmt.Errorf("output: %s ends in a path separator, so it names a directory; name the JSON file to write, such as %s", path, filepath.Join(path, "enriched.json"))
 	}
@@ -106,10 +106,25 @@ func describeLink(path, abs, target string) string {
 	return fmt.Sprintf("%s (a symlink to %s)", path, target)
 }
 
-// tempOutputName is the temporary file the holder of the output's lock
+// tempName is the temporary file the holder of the output's lock
 // writes before renaming it over the output: one fixed name beside the
 // output, so that it is known to the dirty check, and only ever written
 // under the lock.
-func tempOutputName(target string) string {
+func tempName(target string) string {
 	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".enrich-tmp")
+}
+
+// OwnFiles are the files Write may create for the output at path, which
+// must never count as a change of the work tree they are in: the path
+// itself, the file it resolves to (when it is a symlink) and the temporary
+// file beside each.
+func OwnFiles(path string) []string {
+	if path == "" {
+		return nil
+	}
+	files := []string{path, tempName(path)}
+	if target, err := Resolve(path); err == nil {
+		files = append(files, target, tempName(target))
+	}
+	return files
 }

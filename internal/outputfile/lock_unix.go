@@ -1,6 +1,6 @@
 //go:build !windows
 
-package postprocessor
+package outputfile
 
 import (
 	"bufio"

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package postprocessor
+package outputfile
 
 import (
 	"context"
@@ -36,7 +36,7 @@ func TestProtectedLink(t *testing.T) {
 }
 
 // A symlinked output in a sticky, world-writable directory (as /tmp) that
-// another user planted is refused at Configure and again before writing,
+// another user planted is refused by Resolve (at Configure) and again before writing,
 // naming output; the file it points to is never written. Runs as root
 // only, to own links as another user.
 func TestOutputProtectedSymlinks(t *testing.T) {
@@ -100,25 +100,26 @@ func TestOutputProtectedSymlinks(t *testing.T) {
 			writeFile(t, target, content)
 
 			// Before the link exists the output is a path to create, so
-			// Configure accepts it; the link is planted before writing.
+			// Configure (which calls Resolve) accepts it; the link is
+			// planted before writing.
 			out := filepath.Join(dir, "later.json")
-			if err := (&PostProcessor{}).Configure(map[string]interface{}{"output": out}); err != nil {
-				t.Fatalf("Configure before the link: %v", err)
+			if _, err := Resolve(out); err != nil {
+				t.Fatalf("Resolve before the link: %v", err)
 			}
 			out = tc.plant(t, dir, target)
 
-			cerr := (&PostProcessor{}).Configure(map[string]interface{}{"output": out})
-			_, werr := writeOutput(context.Background(), out, entry("web", "1"), nil)
+			_, cerr := Resolve(out)
+			_, werr := writeEntry(context.Background(), out, entry("web", "1"), nil)
 			if !tc.refused {
 				if cerr != nil || werr != nil {
-					t.Fatalf("Configure: %v; writeOutput: %v; want the link followed", cerr, werr)
+					t.Fatalf("Resolve: %v; Write: %v; want the link followed", cerr, werr)
 				}
 				if got := readOutput(t, target); got["web"].ArtifactID != "1" {
 					t.Errorf("the target was not written: %v", got)
 				}
 				return
 			}
-			for what, err := range map[string]error{"Configure": cerr, "writeOutput": werr} {
+			for what, err := range map[string]error{"Resolve": cerr, "Write": werr} {
 				if err == nil || !strings.Contains(err.Error(), "output: "+out) || !strings.Contains(err.Error(), "fs.protected_symlinks") {
 					t.Errorf("%s: %v, want the link refused, naming output", what, err)
 				}

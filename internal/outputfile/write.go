@@ -1,4 +1,10 @@
-package postprocessor
+// Package outputfile writes a JSON file that several builds share: an
+// object whose "builds" object holds one entry per key. Each writer replaces
+// its own entry in a locked, atomic, bounded read-modify-write, and keeps
+// every other entry and top-level key as it found them. The package knows
+// nothing of the entries' format; see Write, Resolve and OwnFiles for the
+// rules.
+package outputfile
 
 import (
 	"bytes"
@@ -13,87 +19,13 @@ import (
 	"time"
 )
 
-// OutputFile is the JSON document the `output` option writes: the enriched
-// metadata of every build that wrote to it, keyed by build (see
-// OutputBuild.Key).
-type OutputFile struct {
-	// Builds holds one entry per build. Entries are kept as raw JSON so that
-	// a build only ever replaces its own entry, whatever wrote the others.
-	Builds map[string]json.RawMessage `json:"builds"`
-}
-
-// OutputBuild is one build's entry in the output file.
-type OutputBuild struct {
-	Name          string            `json:"name"`
-	BuilderType   string            `json:"builder_type,omitempty"`
-	BuilderID     string            `json:"builder_id,omitempty"`
-	PackerRunUUID string            `json:"packer_run_uuid,omitempty"`
-	ArtifactID    string            `json:"artifact_id,omitempty"`
-	BuildTime     string            `json:"build_time,omitempty"`
-	Labels        map[string]string `json:"labels"`
-	Images        []OutputImage     `json:"images"`
-}
-
-// Key is the entry's key in the output file: the builder type and the build
-// name, as Packer names the build ("amazon-ebs.ubuntu"), or the name alone
-// when it is the builder type (an unnamed JSON builder).
-func (e OutputBuild) Key() string {
-	switch {
-	case e.Name == "":
-		return "build"
-	case e.BuilderType == "" || e.BuilderType == e.Name:
-		return e.Name
-	default:
-		return e.BuilderType + "." + e.Name
-	}
-}
-
-// OutputImage is an HCP Packer image of a build with its labels.
-type OutputImage struct {
-	ImageID        string            `json:"image_id"`
-	ProviderName   string            `json:"provider_name"`
-	ProviderRegion string            `json:"provider_region,omitempty"`
-	SourceImageID  string            `json:"source_image_id,omitempty"`
-	Labels         map[string]string `json:"labels"`
-}
-
-// outputEntry describes art, made from the build's facts f, as an output
-// file entry.
-func (c *Config) outputEntry(art *Artifact, f facts) OutputBuild {
-	e := OutputBuild{
-		Name:          c.PackerBuildName,
-		BuilderType:   c.PackerBuilderType,
-		BuilderID:     art.builderID,
-		PackerRunUUID: f.RunUUID,
-		ArtifactID:    art.id,
-		Labels:        art.Labels(),
-		Images:        []OutputImage{},
-	}
-	if e.Name == "" {
-		e.Name = c.PackerBuilderType
-	}
-	if !f.BuildTime.IsZero() {
-		e.BuildTime = f.BuildTime.UTC().Format(time.RFC3339)
-	}
-	for _, img := range art.images {
-		e.Images = append(e.Images, OutputImage{
-			ImageID:        img.ImageID,
-			ProviderName:   img.ProviderName,
-			ProviderRegion: img.ProviderRegion,
-			SourceImageID:  img.SourceImageID,
-			Labels:         img.Labels,
-		})
-	}
-	return e
-}
-
 // lockRetry is how often a writer waiting for the output file's lock tries
 // again.
 const lockRetry = 20 * time.Millisecond
 
-// maxOutputSize is the most enrich reads of an existing output file: 16 MiB,
-// tens of thousands of build entries. A larger file is left as it is.
-const maxOutputSize = 16 << 20
+// MaxSize is the most enrich reads of an existing output file: 16 MiB.
+// A larger file is left as it is.
+const MaxSize = 16 << 20
 
 // lockedOutput is the output file, open and locked against other writers.
 type lockedOutput struct {
@@ -105,17 +37,18 @@ type lockedOutput struct {
 	release       func() error
 }
 
-// writeOutput sets entry as its build's entry of the output file at path.
-// The output is resolved as resolveOutput says (a symlink is written
+// Write sets entry, encoded as JSON, as the entry key of the output file at
+// path. The output is resolved as Resolve says (a symlink is written
 // through to its target). Writers hold an exclusive lock on the output file
 // itself (see lockOutput) for the whole read-modify-write, and replace the
 // file by renaming a complete temporary file over it, so a reader sees
 // either the old or the new file, and nothing is left beside it. Top-level
 // keys other than "builds" are kept. A file that is not an output file is
-// left untouched and reported. say is told who holds the lock while
-// writeOutput waits for it. It returns the entry it replaced, if any.
-func writeOutput(ctx context.Context, path string, entry OutputBuild, say func(string)) (*OutputBuild, error) {
-	target, err := resolveOutput(path)
+// left untouched and reported. say is told who holds the lock while Write
+// waits for it. It returns the entry it replaced, if any, as it was in the
+// file.
+func Write(ctx context.Context, path, key string, entry any, say func(string)) (json.RawMessage, error) {
+	target, err := Resolve(path)
 	if err != nil {
 		return nil, err
 	}
@@ -141,14 +74,7 @@ func writeOutput(ctx context.Context, path string, entry OutputBuild, say func(s
 	if err != nil {
 		return nil, err
 	}
-	key := entry.Key()
-	var replaced *OutputBuild
-	if old, ok := doc.Builds[key]; ok {
-		var prev OutputBuild
-		if json.Unmarshal(old, &prev) == nil {
-			replaced = &prev
-		}
-	}
+	replaced := doc.Builds[key]
 	raw, err := json.Marshal(entry)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the entry of %s: %w", key, err)
@@ -182,19 +108,19 @@ type outputDoc struct {
 // readOutputFile reads the output file f (named path), an empty document
 // when it is empty, and the file's mode to keep. Anything but a JSON object
 // with a "builds" object is refused, as is a file larger than
-// maxOutputSize.
+// MaxSize.
 func readOutputFile(f *os.File, path string) (outputDoc, fs.FileMode, error) {
 	doc := outputDoc{top: map[string]json.RawMessage{}, Builds: map[string]json.RawMessage{}}
 	mode := fs.FileMode(0o644)
 	if fi, err := f.Stat(); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxOutputSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
 		return doc, mode, fmt.Errorf("reading %s: %w", path, err)
 	}
-	if len(data) > maxOutputSize {
-		return doc, mode, fmt.Errorf("%s is larger than %d MiB, more than an enrich output file holds; it was left as it is: remove it or choose another output path", path, maxOutputSize>>20)
+	if len(data) > MaxSize {
+		return doc, mode, fmt.Errorf("%s is larger than %d MiB, more than an enrich output file holds; it was left as it is: remove it or choose another output path", path, MaxSize>>20)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return doc, mode, nil
@@ -221,11 +147,11 @@ func readOutputFile(f *os.File, path string) (outputDoc, fs.FileMode, error) {
 }
 
 // replaceFile writes data, with the given mode, to the temporary file
-// tempOutputName(path) and renames it over path. Only the holder of the
+// tempName(path) and renames it over path. Only the holder of the
 // output's lock calls it, so the fixed name is the holder's alone; a
 // temporary file a crashed run left is replaced.
 func replaceFile(path string, data []byte, mode fs.FileMode) (err error) {
-	name := tempOutputName(path)
+	name := tempName(path)
 	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing the leftover temporary file %s: %w", name, err)
 	}

@@ -1,6 +1,6 @@
 //go:build windows
 
-package postprocessor
+package outputfile
 
 // checkOutputLinks has nothing to check on Windows: the rule it applies on
 // Unix, the kernel's fs.protected_symlinks, concerns sticky, world-writable

@@ -1,4 +1,4 @@
-package postprocessor
+package outputfile
 
 import (
 	"context"
@@ -12,27 +12,38 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-
-	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
-func readOutput(t *testing.T, path string) map[string]OutputBuild {
+// testEntry is the entry the tests write: the package takes any value
+// that encodes as JSON.
+type testEntry struct {
+	Name       string            `json:"name"`
+	ArtifactID string            `json:"artifact_id,omitempty"`
+	Labels     map[string]string `json:"labels,omitempty"`
+}
+
+func entry(name, id string) testEntry {
+	return testEntry{Name: name, ArtifactID: id, Labels: map[string]string{"git_commit": id}}
+}
+
+// writeEntry writes e under its name, as a build writes its entry.
+func writeEntry(ctx context.Context, path string, e testEntry, say func(string)) (json.RawMessage, error) {
+	return Write(ctx, path, e.Name, e, say)
+}
+
+func readOutput(t *testing.T, path string) map[string]testEntry {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
-		Builds map[string]OutputBuild `json:"builds"`
+		Builds map[string]testEntry `json:"builds"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("%s is not valid JSON: %v\n%s", path, err, data)
 	}
 	return doc.Builds
-}
-
-func entry(name, id string) OutputBuild {
-	return OutputBuild{Name: name, ArtifactID: id, Labels: map[string]string{"git_commit": id}, Images: []OutputImage{}}
 }
 
 func TestWriteOutput(t *testing.T) {
@@ -41,7 +52,7 @@ func TestWriteOutput(t *testing.T) {
 	ctx := context.Background()
 
 	steps := []struct {
-		write OutputBuild
+		write testEntry
 		want  map[string]string // build name -> artifact id
 	}{
 		{entry("web", "1"), map[string]string{"web": "1"}},
@@ -49,7 +60,7 @@ func TestWriteOutput(t *testing.T) {
 		{entry("web", "3"), map[string]string{"web": "3", "db": "2"}}, // a rebuild replaces its own entry
 	}
 	for i, s := range steps {
-		if _, err := writeOutput(ctx, path, s.write, nil); err != nil {
+		if _, err := writeEntry(ctx, path, s.write, nil); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
 		got := readOutput(t, path)
@@ -77,29 +88,11 @@ func TestWriteOutputKeepsMode(t *testing.T) {
 	}
 	fresh := filepath.Join(dir, "fresh.json")
 	for path, want := range map[string]os.FileMode{private: 0o600, fresh: 0o644} {
-		if _, err := writeOutput(context.Background(), path, entry("web", "1"), nil); err != nil {
+		if _, err := writeEntry(context.Background(), path, entry("web", "1"), nil); err != nil {
 			t.Fatal(err)
 		}
 		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
 			t.Errorf("%s: mode %v (%v), want %v", filepath.Base(path), fi.Mode().Perm(), err, want)
-		}
-	}
-}
-
-func TestOutputBuildKey(t *testing.T) {
-	cases := []struct {
-		e    OutputBuild
-		want string
-	}{
-		{OutputBuild{Name: "ubuntu", BuilderType: "amazon-ebs"}, "amazon-ebs.ubuntu"},
-		{OutputBuild{Name: "ubuntu", BuilderType: "file"}, "file.ubuntu"},
-		{OutputBuild{Name: "null", BuilderType: "null"}, "null"},
-		{OutputBuild{Name: "web"}, "web"},
-		{OutputBuild{}, "build"},
-	}
-	for _, tc := range cases {
-		if got := tc.e.Key(); got != tc.want {
-			t.Errorf("%+v.Key() = %q, want %q", tc.e, got, tc.want)
 		}
 	}
 }
@@ -111,7 +104,7 @@ func TestWriteOutputKeepsForeignEntries(t *testing.T) {
 	if err := os.WriteFile(path, []byte(foreign), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := writeOutput(context.Background(), path, entry("web", "1"), nil); err != nil {
+	if _, err := writeEntry(context.Background(), path, entry("web", "1"), nil); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
@@ -127,7 +120,7 @@ func TestWriteOutputRefusesOtherFiles(t *testing.T) {
 		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		_, err := writeOutput(context.Background(), path, entry("web", "1"), nil)
+		_, err := writeEntry(context.Background(), path, entry("web", "1"), nil)
 		if err == nil || !strings.Contains(err.Error(), "not an enrich output file") {
 			t.Errorf("%q: err = %v, want a refusal", content, err)
 		}
@@ -146,7 +139,7 @@ func TestWriteOutputConcurrentGoroutines(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			_, err := writeOutput(context.Background(), path, entry(fmt.Sprintf("build-%d", i), strconv.Itoa(i)), nil)
+			_, err := writeEntry(context.Background(), path, entry(fmt.Sprintf("build-%d", i), strconv.Itoa(i)), nil)
 			errs <- err
 		}(i)
 	}
@@ -161,9 +154,6 @@ func TestWriteOutputConcurrentGoroutines(t *testing.T) {
 		t.Errorf("%d entries after %d concurrent writers, want %d", len(got), n, n)
 	}
 }
-
-// writerEnv makes the test binary act as one writer process.
-const writerEnv = "ENRICH_TEST_OUTPUT_WRITER"
 
 // TestWriteOutputConcurrentProcesses starts several processes that write to
 // one output file at once, as parallel Packer runs do: the lock is a real
@@ -192,28 +182,6 @@ func TestWriteOutputConcurrentProcesses(t *testing.T) {
 	if got := readOutput(t, path); len(got) != procs*each {
 		t.Errorf("%d entries after %d processes × %d writes, want %d", len(got), procs, each, procs*each)
 	}
-}
-
-// TestMain runs the writer processes of TestWriteOutputConcurrentProcesses,
-// and otherwise the tests, with a private HOME and no system git config, so
-// that the machine's git configuration (a global excludes file, say) cannot
-// change what the test repositories look like: no GIT_* variable (such as
-// GIT_CONFIG_GLOBAL) and no XDG_CONFIG_HOME reach the tests.
-func TestMain(m *testing.M) {
-	if spec := os.Getenv(writerEnv); spec != "" {
-		parts := strings.Split(spec, "|")
-		proc, _ := strconv.Atoi(parts[1])
-		each, _ := strconv.Atoi(parts[2])
-		for i := 0; i < each; i++ {
-			name := fmt.Sprintf("proc-%d-build-%d", proc, i)
-			if _, err := writeOutput(context.Background(), parts[0], entry(name, name), nil); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
-		}
-		os.Exit(0)
-	}
-	testrepo.Main(m)
 }
 
 // Rule 3: files another user left beside the output (here root's output
@@ -249,9 +217,9 @@ func TestWriteOutputOtherUsersLeftovers(t *testing.T) {
 	// Root's leftovers: the output of a root run, its lock file as older
 	// versions left it (mode 0600), and a temporary file of a crashed run.
 	for name, content := range map[string]string{
-		out:                 `{"builds": {"root-build": {"name": "root-build"}}, "owner": "ops"}`,
-		out + ".lock":       "",
-		tempOutputName(out): "partial",
+		out:           `{"builds": {"root-build": {"name": "root-build"}}, "owner": "ops"}`,
+		out + ".lock": "",
+		tempName(out): "partial",
 	} {
 		if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
@@ -273,15 +241,75 @@ func TestWriteOutputOtherUsersLeftovers(t *testing.T) {
 	if b, _ := os.ReadFile(out); !strings.Contains(string(b), `"owner": "ops"`) {
 		t.Errorf("top-level key lost: %s", b)
 	}
-	if _, err := os.Stat(tempOutputName(out)); err == nil {
+	if _, err := os.Stat(tempName(out)); err == nil {
 		t.Errorf("the temporary file is still there")
 	}
 }
 
-func keysOf(m map[string]OutputBuild) []string {
+func keysOf(m map[string]testEntry) []string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
 	}
 	return out
+}
+
+// Rule 3: the output is written through a symlink to its target, which is
+// replaced atomically in its own directory; the link stays a link. No lock
+// or temporary file is left anywhere, and top-level keys enrich does not own
+// are kept.
+func TestWriteOutputFileRules(t *testing.T) {
+	dir := t.TempDir()
+	realDir := filepath.Join(dir, "real")
+	target := filepath.Join(realDir, "enriched.json")
+	link := filepath.Join(dir, "link.json")
+	if err := os.MkdirAll(realDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, target, `{"builds": {"old": {"name": "old"}}, "comment": "kept", "version": 3}`)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writeEntry(context.Background(), link, entry("web", "1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the symlink was replaced: %v %v", fi, err)
+	}
+	got := readOutput(t, target)
+	if got["web"].ArtifactID != "1" || got["old"].Name != "old" {
+		t.Errorf("target entries %v", got)
+	}
+	data, _ := os.ReadFile(target)
+	if !strings.Contains(string(data), `"comment": "kept"`) || !strings.Contains(string(data), `"version": 3`) {
+		t.Errorf("top-level keys dropped: %s", data)
+	}
+	for _, d := range []string{dir, realDir} {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if e.Name() != "link.json" && e.Name() != "real" && e.Name() != "enriched.json" {
+				t.Errorf("%s left in %s", e.Name(), d)
+			}
+		}
+	}
+	entries, _ := os.ReadDir(os.TempDir())
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "enriched.json") {
+			t.Errorf("%s left in %s", e.Name(), os.TempDir())
+		}
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustContent(t *testing.T, path, want string) {
+	t.Helper()
+	if data, err := os.ReadFile(path); err != nil || string(data) != want {
+		t.Errorf("%s = %q (%v), want it unchanged: %q", path, data, err, want)
+	}
 }

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package postprocessor
+package outputfile
 
 import (
 	"errors"
@@ -41,7 +41,7 @@ func checkOutputLinks(path, abs string) error {
 		fi, err := os.Lstat(next)
 		switch {
 		case err != nil:
-			// Nothing more to follow; resolveOutput reports the rest.
+			// Nothing more to follow; Resolve reports the rest.
 			rest = nil
 		case fi.Mode()&fs.ModeSymlink == 0:
 			resolved = next
