@@ -1,16 +1,17 @@
-// Package acceptance is the end-to-end suite of the enrich post-processor and
-// data source: a real Packer (v1.16.0, bin/packer) runs templates written for
-// them against a loopback HCP Packer API, inside temporary git repositories,
-// and the tests assert on what the API received and what the builds wrote.
+// Package e2e is the end-to-end (acceptance) suite of the enrich
+// post-processor and data source: a real Packer (v1.16.0, bin/packer) runs
+// templates written for them against a loopback HCP Packer API, inside
+// temporary git repositories, and the tests assert on what the API received
+// and what the builds wrote.
 //
-// It runs only with PACKER_ACC=1 (make acc-test sets it). The Packer binary
+// It runs only with PACKER_ACC=1 (make testacc sets it). The Packer binary
 // is ENRICH_TEST_PACKER, else bin/packer of the module; the plugin binary is
 // ENRICH_TEST_PLUGIN, else it is built from the module. The suite also builds
 // a small builder plugin, testdata/noimage, for builders that publish no image
 // and generated data that holds secrets, and installs the googlecompute
 // plugin (ENRICH_TEST_GOOGLECOMPUTE, else built from tools/plugins) for a
 // chain through a reference plugin's post-processor.
-package acceptance
+package e2e
 
 import (
 	"bytes"
@@ -78,16 +79,16 @@ func runMain(m *testing.M) int {
 func requireAcc(t *testing.T) {
 	t.Helper()
 	if os.Getenv("PACKER_ACC") != "1" {
-		t.Skip("acceptance test: set PACKER_ACC=1 to run it (make acc-test does), with a Packer binary in ENRICH_TEST_PACKER or bin/packer")
+		t.Skip("acceptance test: set PACKER_ACC=1 to run it (make testacc does), with a Packer binary in ENRICH_TEST_PACKER or bin/packer")
 	}
 	if suite.setupErr != nil {
 		t.Fatalf("setting up the acceptance suite: %v", suite.setupErr)
 	}
 }
 
-// moduleRoot is the root of the module, two levels above this package.
+// moduleRoot is the root of the module, the parent of this package.
 func moduleRoot() (string, error) {
-	return filepath.Abs(filepath.Join("..", ".."))
+	return filepath.Abs("..")
 }
 
 func setup(tmp string) error {
@@ -100,7 +101,7 @@ func setup(tmp string) error {
 		suite.packer = filepath.Join(root, "bin", "packer")
 	}
 	if _, err := os.Stat(suite.packer); err != nil {
-		return fmt.Errorf("no Packer binary (%w): run `make acc-test`, which builds bin/packer, or set ENRICH_TEST_PACKER", err)
+		return fmt.Errorf("no Packer binary (%w): run `make testacc`, which builds bin/packer, or set ENRICH_TEST_PACKER", err)
 	}
 	git, err := exec.LookPath("git")
 	if err != nil {
@@ -116,7 +117,7 @@ func setup(tmp string) error {
 		}
 	}
 	noimage := filepath.Join(tmp, "bin", "packer-plugin-noimage")
-	if err := goBuild(root, noimage, "./postprocessor/acceptance/testdata/noimage"); err != nil {
+	if err := goBuild(root, noimage, "./e2e/testdata/noimage"); err != nil {
 		return err
 	}
 	gce := os.Getenv("ENRICH_TEST_GOOGLECOMPUTE")
