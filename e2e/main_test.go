@@ -21,6 +21,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 const (
@@ -55,23 +57,25 @@ var suite struct {
 	setupErr      error
 }
 
+// TestMain prepares the suite with the machine's environment (go build
+// needs its GOCACHE and GOPATH), then runs the tests without the machine's
+// git and CI variables and with a private HOME (testrepo.Suite): every
+// Packer and git process a test starts gets an environment built from
+// scratch besides.
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
-}
-
-func runMain(m *testing.M) int {
-	if os.Getenv("PACKER_ACC") != "1" {
-		// The tests skip themselves with a message saying so.
-		return m.Run()
-	}
-	tmp, err := os.MkdirTemp("", "enrich-acc-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "acceptance: ", err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(tmp) }()
-	suite.setupErr = setup(tmp)
-	return m.Run()
+	testrepo.Suite(m, func() func() {
+		if os.Getenv("PACKER_ACC") != "1" {
+			// The tests skip themselves with a message saying so.
+			return nil
+		}
+		tmp, err := os.MkdirTemp("", "enrich-acc-")
+		if err != nil {
+			suite.setupErr = err
+			return nil
+		}
+		suite.setupErr = setup(tmp)
+		return func() { _ = os.RemoveAll(tmp) }
+	})
 }
 
 // requireAcc skips t unless PACKER_ACC=1 and fails it when the suite could
