@@ -48,6 +48,7 @@ const requireEnrich = `packer {
 // suite holds what TestMain prepared for every test.
 var suite struct {
 	packer     string // the Packer binary
+	plugin     string // the enrich plugin binary
 	pluginPath string // PACKER_PLUGIN_PATH with enrich and noimage installed
 	gitPath    string // the directory of the git binary, put on Packer's PATH
 	version    string // Packer's version, as the packer_version label holds it
@@ -80,7 +81,7 @@ func TestMain(m *testing.M) {
 
 // requireAcc skips t unless PACKER_ACC=1 and fails it when the suite could
 // not be set up.
-func requireAcc(t *testing.T) {
+func requireAcc(t testing.TB) {
 	t.Helper()
 	if os.Getenv("PACKER_ACC") != "1" {
 		t.Skip("acceptance test: set PACKER_ACC=1 to run it (make testacc does), with a Packer binary in ENRICH_TEST_PACKER or bin/packer")
@@ -154,6 +155,7 @@ func setup(tmp string) error {
 		}
 	}
 	suite.googlecompute = gce
+	suite.plugin = plugin
 	return nil
 }
 

@@ -238,7 +238,7 @@ func TestAccOutputPaths(t *testing.T) {
 	})
 }
 
-func readRaw(t *testing.T, path string) string {
+func readRaw(t testing.TB, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path) //nolint:gosec // the test's own file
 	if err != nil {
