@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"archive/zip"
@@ -173,17 +173,17 @@ func TestAccReleaseInstall(t *testing.T) {
 		env := installEnv(gh, plugins)
 		repo := standardRepo(t, "", map[string]string{"build.pkr.hcl": installTemplate(">= " + r.version)})
 
-		mustSucceed(t, packer(t, repo.dir, nil, env, "init", "."))
+		mustSucceed(t, packer(t, repo.Dir, nil, env, "init", "."))
 		installed := checkInstalled(t, r, plugins, wantBinary)
 		checkServed(t, gh, r)
 
-		listed := packer(t, repo.dir, nil, env, "plugins", "installed")
+		listed := packer(t, repo.Dir, nil, env, "plugins", "installed")
 		mustSucceed(t, listed)
 		if !strings.Contains(listed.Stdout, installed) {
 			t.Errorf("packer plugins installed does not list %s:\n%s", installed, listed)
 		}
 
-		build := packer(t, repo.dir, nil, env, "build", "-color=false", ".")
+		build := packer(t, repo.Dir, nil, env, "build", "-color=false", ".")
 		mustSucceed(t, build)
 		if !strings.Contains(build.Log, installed) {
 			t.Errorf("the build did not start the installed %s: see its log:\n%s", installed, build.Log)
@@ -192,12 +192,12 @@ func TestAccReleaseInstall(t *testing.T) {
 		if !regexp.MustCompile(`\(enrich\): \d+ labels added to 1 image\(s\)`).MatchString(build.Stdout) || strings.Contains(build.Stdout, "(enrich): enrich:") {
 			t.Errorf("the build does not say once who added how many labels:\n%s", build)
 		}
-		out := readOutput(t, filepath.Join(repo.dir, "out", "enriched.json"))
+		out := readOutput(t, filepath.Join(repo.Dir, "out", "enriched.json"))
 		labels := out["null.release"].Labels
-		if got, want := labels["git_commit"], repo.git("rev-parse", "HEAD"); got != want {
+		if got, want := labels["git_commit"], repo.Git("rev-parse", "HEAD"); got != want {
 			t.Errorf("the post-processor's git_commit label is %q, want HEAD %q; output: %+v", got, want, out)
 		}
-		if got, want := labels["from_data_source"], repo.git("rev-parse", "--short", "HEAD"); got != want {
+		if got, want := labels["from_data_source"], repo.Git("rev-parse", "--short", "HEAD"); got != want {
 			t.Errorf("the data source's commit_short is %q, want %q; output: %+v", got, want, out)
 		}
 	})
@@ -252,7 +252,7 @@ func TestAccReleaseChecksumMismatchRefused(t *testing.T) {
 		t.Run("packer "+strings.Join(args, " "), func(t *testing.T) {
 			plugins := t.TempDir()
 			repo := standardRepo(t, "", map[string]string{"build.pkr.hcl": installTemplate(">= " + r.version)})
-			res := packer(t, repo.dir, nil, installEnv(gh, plugins), args...)
+			res := packer(t, repo.Dir, nil, installEnv(gh, plugins), args...)
 			mustFail(t, res, "did not match", `could not install any compatible version of plugin "github.com/packer-enrich/enrich"`)
 			var files []string
 			_ = filepath.WalkDir(plugins, func(p string, d os.DirEntry, err error) error {

@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"os"
@@ -100,9 +100,9 @@ func TestAccConsumers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := standardRepo(t, "", map[string]string{tc.file: tc.template})
-			r.write("out/.keep", "")
+			r.Write("out/.keep", "")
 			hcp := newHCPServer(t)
-			res := packer(t, r.dir, hcp, map[string]string{"HCP_PACKER_BUCKET_NAME": "acc"}, "build", "-color=false", tc.file)
+			res := packer(t, r.Dir, hcp, map[string]string{"HCP_PACKER_BUCKET_NAME": "acc"}, "build", "-color=false", tc.file)
 			if tc.wantErr != nil {
 				mustFail(t, res, tc.wantErr...)
 				if strings.Contains(res.Stdout, "Running post-processor") {
@@ -111,10 +111,10 @@ func TestAccConsumers(t *testing.T) {
 				return
 			}
 			mustSucceed(t, res)
-			if u := hcp.DoneOne(); u.Labels["git_commit"] != r.git("rev-parse", "HEAD") {
+			if u := hcp.DoneOne(); u.Labels["git_commit"] != r.Git("rev-parse", "HEAD") {
 				t.Errorf("git_commit did not reach HCP: %v", u.Labels)
 			}
-			b, err := os.ReadFile(filepath.Join(r.dir, tc.wantFile))
+			b, err := os.ReadFile(filepath.Join(r.Dir, tc.wantFile))
 			if err != nil || strings.TrimSpace(string(b)) != tc.wantContent {
 				t.Errorf("%s = %q (%v), want %q", tc.wantFile, b, err, tc.wantContent)
 			}

@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"fmt"
@@ -45,14 +45,14 @@ func TestAccAncestry(t *testing.T) {
 }`, tc.builder)
 			body := "  post-processor \"enrich\" {\n    " + tc.enrich + "\n  }"
 			r := standardRepo(t, "", map[string]string{"build.pkr.hcl": hcl(sources, "acc", "", body)})
-			res := packer(t, r.dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
+			res := packer(t, r.Dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
 			mustSucceed(t, res)
 			u := hcp.DoneOne()
 			if u.SourceExternalIdentifier != tc.want {
 				t.Errorf("HCP Packer received the parent %q, want %q", u.SourceExternalIdentifier, tc.want)
 			}
 			equalArtifacts(t, u, "img-child@test-region")
-			if u.Labels["git_commit"] != r.git("rev-parse", "HEAD") {
+			if u.Labels["git_commit"] != r.Git("rev-parse", "HEAD") {
 				t.Errorf("the image lost its labels: %v", u.Labels)
 			}
 		})

@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // fileBuild is an HCL2 template without HCP Packer: the file builder writes
@@ -45,9 +47,9 @@ func mustSay(t *testing.T, r result, msgs ...string) {
 }
 
 // artifactKept fails t unless the file builder's artifact is still there.
-func artifactKept(t *testing.T, r *repo, res result) {
+func artifactKept(t *testing.T, r *testrepo.Repo, res result) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(r.dir, "out", "artifact.txt"))
+	b, err := os.ReadFile(filepath.Join(r.Dir, "out", "artifact.txt"))
 	if err != nil || string(b) != "the artifact" {
 		t.Errorf("the builder's artifact is gone (%q, %v):\n%s", b, err, res)
 	}
@@ -101,7 +103,7 @@ func TestAccAfterBuildFailuresKeepTheFile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := standardRepo(t, "", map[string]string{"build.pkr.hcl": fileBuild(tc.body)})
-			res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
+			res := packer(t, r.Dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
 			mustSucceed(t, res)
 			mustSay(t, res, tc.say...)
 			artifactKept(t, r, res)
@@ -131,7 +133,7 @@ build {
   }
 }
 `})
-	res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
+	res := packer(t, r.Dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
 	mustSucceed(t, res)
 	mustSay(t, res, "once the build's values were known, the configuration had problems", "output: out/sub/ ends in a path separator")
 }
@@ -150,7 +152,7 @@ func TestAccOnConflictErrorDeletesTheArtifact(t *testing.T) {
     on_conflict = "error"
     labels      = { team = "web" }
   }`)})
-	res := packer(t, r.dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
+	res := packer(t, r.Dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
 	mustFail(t, res, `on_conflict = "error"`, "team on image")
 	if !strings.Contains(res.Log, "Deleting original artifact") {
 		t.Errorf("Packer kept the artifact; the docs say it deletes it")
@@ -165,11 +167,11 @@ func TestAccOutputPaths(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, output string
-		setup        func(t *testing.T, r *repo)
+		setup        func(t *testing.T, r *testrepo.Repo)
 		say          []string
 	}{
-		{"fifo", "out/fifo.json", func(t *testing.T, r *repo) {
-			if err := syscall.Mkfifo(filepath.Join(r.dir, "out", "fifo.json"), 0o600); err != nil {
+		{"fifo", "out/fifo.json", func(t *testing.T, r *testrepo.Repo) {
+			if err := syscall.Mkfifo(filepath.Join(r.Dir, "out", "fifo.json"), 0o600); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{"output: out/fifo.json is a FIFO (named pipe)"}},
@@ -182,20 +184,20 @@ func TestAccOutputPaths(t *testing.T) {
 			r := standardRepo(t, "", map[string]string{"build.pkr.hcl": fileBuild(fmt.Sprintf(`  post-processor "enrich" {
     output = %q
   }`, tc.output))})
-			if err := os.MkdirAll(filepath.Join(r.dir, "out"), 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Join(r.Dir, "out"), 0o755); err != nil {
 				t.Fatal(err)
 			}
 			if tc.setup != nil {
 				tc.setup(t, r)
 			}
 			for _, cmd := range []string{"validate", "build"} {
-				res := packer(t, r.dir, nil, nil, cmd, "build.pkr.hcl")
+				res := packer(t, r.Dir, nil, nil, cmd, "build.pkr.hcl")
 				mustFail(t, res, tc.say...)
 				if d := res.End.Sub(res.Start); d > time.Minute {
 					t.Errorf("packer %s took %s", cmd, d)
 				}
 			}
-			if _, err := os.Stat(filepath.Join(r.dir, "out", "artifact.txt")); err == nil {
+			if _, err := os.Stat(filepath.Join(r.Dir, "out", "artifact.txt")); err == nil {
 				t.Errorf("the build ran; it must be refused before the builder")
 			}
 		})
@@ -213,14 +215,14 @@ func TestAccOutputPaths(t *testing.T) {
 		if err := os.WriteFile(target, []byte(`{"builds": {}, "owner": "platform"}`), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.MkdirAll(filepath.Join(r.dir, "out"), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(r.Dir, "out"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		link := filepath.Join(r.dir, "out", "link.json")
+		link := filepath.Join(r.Dir, "out", "link.json")
 		if err := os.Symlink(target, link); err != nil {
 			t.Fatal(err)
 		}
-		res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
+		res := packer(t, r.Dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
 		mustSucceed(t, res)
 		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 			t.Errorf("the symlink was replaced: %v, %v", fi, err)
@@ -236,7 +238,7 @@ func TestAccOutputPaths(t *testing.T) {
 	})
 }
 
-func readRaw(t *testing.T, path string) string {
+func readRaw(t testing.TB, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path) //nolint:gosec // the test's own file
 	if err != nil {
@@ -256,15 +258,15 @@ func TestAccGitDirtyStable(t *testing.T) {
   }`)})
 	var dirty []string
 	for i := 0; i < 2; i++ {
-		res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
+		res := packer(t, r.Dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
 		mustSucceed(t, res)
-		e := readOutput(t, filepath.Join(r.dir, "enriched", "enriched.json"))["file.f"]
+		e := readOutput(t, filepath.Join(r.Dir, "enriched", "enriched.json"))["file.f"]
 		dirty = append(dirty, e.Labels["git_dirty"])
 	}
 	if dirty[0] != "false" || dirty[1] != "false" {
 		t.Errorf("git_dirty of two builds in a row = %v, want false, false", dirty)
 	}
-	if st := r.git("status", "--porcelain", "--untracked-files=all"); st != "?? enriched/enriched.json" {
+	if st := r.Git("status", "--porcelain", "--untracked-files=all"); st != "?? enriched/enriched.json" {
 		t.Errorf("git status = %q, want only the output file", st)
 	}
 }
@@ -277,7 +279,7 @@ func TestAccOutputLockHeld(t *testing.T) {
 	r := standardRepo(t, "", map[string]string{"build.pkr.hcl": fileBuild(`  post-processor "enrich" {
     output = "out/enriched.json"
   }`)})
-	out := filepath.Join(r.dir, "out", "enriched.json")
+	out := filepath.Join(r.Dir, "out", "enriched.json")
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +297,7 @@ func TestAccOutputLockHeld(t *testing.T) {
 	const hold = 4 * time.Second
 	release := time.AfterFunc(hold, func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) })
 	defer release.Stop()
-	res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
+	res := packer(t, r.Dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
 	mustSucceed(t, res)
 	mustSay(t, res, fmt.Sprintf("is locked by process %d", os.Getpid()), "waiting for it (Ctrl-C stops the wait)")
 	if d := res.End.Sub(res.Start); d < hold {
@@ -325,7 +327,7 @@ func TestAccSensitiveVariableJSON(t *testing.T) {
   "builders": [{"type": "file", "content": "the artifact", "target": "out/artifact.txt"}],
   "post-processors": [{"type": "enrich", "labels": {"db": %q}}]
 }`, secret, tc.label)})
-			res := packer(t, r.dir, nil, nil, "validate", "build.json")
+			res := packer(t, r.Dir, nil, nil, "validate", "build.json")
 			mustFail(t, res, `labels["db"]: the value carries the sensitive variable "db_password"`)
 			if strings.Contains(res.all(), secret) {
 				t.Errorf("Packer's output or log holds the secret")
@@ -358,17 +360,17 @@ func TestAccChainManifestShellLocal(t *testing.T) {
 	seen := map[bool][2]string{}
 	for _, enrich := range []bool{false, true} {
 		r := standardRepo(t, "", map[string]string{"build.pkr.hcl": chain(enrich)})
-		res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
+		res := packer(t, r.Dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
 		mustSucceed(t, res)
 		artifactKept(t, r, res)
-		m := readManifest(t, filepath.Join(r.dir, "out", "manifest.json"))
+		m := readManifest(t, filepath.Join(r.Dir, "out", "manifest.json"))
 		if len(m.Builds) != 1 {
 			t.Fatalf("manifest builds: %+v", m.Builds)
 		}
 		b := m.Builds[0]
 		seen[enrich] = [2]string{
 			fmt.Sprintf("%s %s %s %s", b.Name, b.BuilderType, b.ArtifactID, b.CustomData["id"]),
-			readRaw(t, filepath.Join(r.dir, "out", "shell.txt")),
+			readRaw(t, filepath.Join(r.Dir, "out", "shell.txt")),
 		}
 	}
 	t.Logf("manifest and shell-local saw %q", seen[false])
@@ -392,7 +394,7 @@ func TestAccSecretLabelLeftOut(t *testing.T) {
     }
     output = "out/enriched.json"
   }`)})
-	res := packer(t, r.dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
+	res := packer(t, r.Dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
 	mustSucceed(t, res)
 	mustSay(t, res, `(enrich): the label "loud" was left out: its value carries the generated data's "Password"`,
 		`(enrich): the label "encoded" was left out: its value carries the generated data's "WinRMPassword"`)
@@ -403,7 +405,7 @@ func TestAccSecretLabelLeftOut(t *testing.T) {
 	if _, ok := u.Labels["encoded"]; ok {
 		t.Errorf("HCP got the encoded label")
 	}
-	out := readRaw(t, filepath.Join(r.dir, "out", "enriched.json"))
+	out := readRaw(t, filepath.Join(r.Dir, "out", "enriched.json"))
 	for _, s := range []string{strings.ToUpper(secretPassword), secretPassword, secretWinRM} {
 		if strings.Contains(out, s) || strings.Contains(res.Stdout+res.Stderr, s) {
 			t.Errorf("%q reached the output file or Packer's output", s)

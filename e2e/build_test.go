@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"encoding/json"
@@ -8,14 +8,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // enrichLabels is what the enrich post-processor should add for a build of
 // the repository r: git's own answers and the build's facts. remote is the
 // expected git_remote ("" for none). build_time and packer_run_uuid are
 // filled in by checkRunLabels.
-func enrichLabels(r *repo, remote, buildName, builderType string) map[string]string {
-	l := r.gitLabels(remote)
+func enrichLabels(r *testrepo.Repo, remote, buildName, builderType string) map[string]string {
+	l := gitLabels(r, remote)
 	l["build_name"] = buildName
 	l["builder_type"] = builderType
 	l["packer_version"] = suite.version
@@ -23,9 +25,9 @@ func enrichLabels(r *repo, remote, buildName, builderType string) map[string]str
 }
 
 // withGitSHA adds Packer core's own git_sha label (HEAD) to a copy of l.
-func withGitSHA(l map[string]string, r *repo) map[string]string {
+func withGitSHA(l map[string]string, r *testrepo.Repo) map[string]string {
 	out := copyMap(l)
-	out["git_sha"] = r.git("rev-parse", "HEAD")
+	out["git_sha"] = r.Git("rev-parse", "HEAD")
 	return out
 }
 
@@ -53,7 +55,7 @@ func TestAccHCL2Labels(t *testing.T) {
     output = "out/enriched.json"
   }`),
 	})
-	res := packer(t, r.dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
+	res := packer(t, r.Dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
 	mustSucceed(t, res)
 
 	u := hcp.DoneOne()
@@ -73,7 +75,7 @@ func TestAccHCL2Labels(t *testing.T) {
 	}
 	checkVersionType(t, hcp, "HCL2")
 
-	out := readOutput(t, filepath.Join(r.dir, "out", "enriched.json"))
+	out := readOutput(t, filepath.Join(r.Dir, "out", "enriched.json"))
 	e, ok := out["null.example"]
 	if !ok || len(out) != 1 {
 		t.Fatalf("output file entries = %v, want [null.example]", keys(out))
@@ -112,11 +114,11 @@ func TestAccJSONLabels(t *testing.T) {
 	requireAcc(t)
 	t.Parallel()
 	hcp := newHCPServer(t)
-	r := newRepo(t)
-	r.write("README.md", "images\n")
-	r.commit("first")
-	r.git("tag", "-a", "v1.0.0", "-m", "release v1.0.0")
-	r.write("build.json", `{
+	r := testrepo.Init(t)
+	r.Write("README.md", "images\n")
+	r.CommitAll("first")
+	r.Git("tag", "-a", "v1.0.0", "-m", "release v1.0.0")
+	r.Write("build.json", `{
   "builders": [
     {"type": "null", "name": "all", "communicator": "none"},
     {"type": "null", "name": "tracked", "communicator": "none"},
@@ -128,13 +130,13 @@ func TestAccJSONLabels(t *testing.T) {
     {"type": "enrich", "only": ["off"], "dirty_check": "off"}
   ]
 }`)
-	r.commit("template")
-	r.write("README.md", "images, newer\n")
-	r.commit("third")
-	r.git("checkout", "-q", "--detach", "HEAD~1")
-	r.write("notes.txt", "not committed\n")
+	r.CommitAll("template")
+	r.Write("README.md", "images, newer\n")
+	r.CommitAll("third")
+	r.Git("checkout", "-q", "--detach", "HEAD~1")
+	r.Write("notes.txt", "not committed\n")
 
-	res := packer(t, r.dir, hcp, map[string]string{"HCP_PACKER_BUCKET_NAME": "acc-json"}, "build", "-color=false", "build.json")
+	res := packer(t, r.Dir, hcp, map[string]string{"HCP_PACKER_BUCKET_NAME": "acc-json"}, "build", "-color=false", "build.json")
 	mustSucceed(t, res)
 	checkVersionType(t, hcp, "JSON")
 
@@ -164,7 +166,7 @@ func TestAccJSONLabels(t *testing.T) {
 			}
 			if tc.dirty == "false" {
 				// Clean for this dirty check: the root's tree is known.
-				want["git_tree"] = r.git("rev-parse", "HEAD:")
+				want["git_tree"] = r.Git("rev-parse", "HEAD:")
 			}
 			if tc.build == "all" {
 				want["artifact"] = "Null"
@@ -223,7 +225,7 @@ func TestAccPrecedence(t *testing.T) {
 				body = "  post-processor \"enrich\" {\n    labels = { team = \"from-enrich\" }\n    " + tc.enrich + "\n  }"
 			}
 			r := standardRepo(t, "", map[string]string{"build.pkr.hcl": hcl(precedenceSources, "acc", buildLabels, body)})
-			res := packer(t, r.dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
+			res := packer(t, r.Dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
 			if tc.wantErr != nil {
 				mustFail(t, res, tc.wantErr...)
 				if d := hcp.Done(); len(d) != 0 {
@@ -236,7 +238,7 @@ func TestAccPrecedence(t *testing.T) {
 			}
 			mustSucceed(t, res)
 			u := hcp.DoneOne()
-			head := r.git("rev-parse", "HEAD")
+			head := r.Git("rev-parse", "HEAD")
 			want := enrichLabels(r, "", "x", "noimage")
 			want["team"] = "from-enrich"
 			want["owner"] = "from-build-labels"
@@ -292,9 +294,9 @@ func TestAccKeepInputArtifactFalse(t *testing.T) {
 			t.Parallel()
 			hcp := newHCPServer(t)
 			r := standardRepo(t, "", map[string]string{tc.file: tc.template})
-			res := packer(t, r.dir, hcp, tc.env, "build", "-color=false", tc.file)
+			res := packer(t, r.Dir, hcp, tc.env, "build", "-color=false", tc.file)
 			mustSucceed(t, res)
-			b, err := os.ReadFile(filepath.Join(r.dir, "out", "artifact.txt"))
+			b, err := os.ReadFile(filepath.Join(r.Dir, "out", "artifact.txt"))
 			if err != nil || string(b) != "the artifact" {
 				t.Fatalf("the builder's artifact was destroyed: %q, %v\n%s", b, err, res)
 			}
@@ -348,8 +350,8 @@ func TestAccChainWithManifest(t *testing.T) {
 			t.Parallel()
 			hcp := newHCPServer(t)
 			r := standardRepo(t, "", map[string]string{tc.file: tc.template})
-			r.write("out/.keep", "") // manifest does not make its directory; out/ is ignored
-			res := packer(t, r.dir, hcp, tc.env, "build", "-color=false", tc.file)
+			r.Write("out/.keep", "") // manifest does not make its directory; out/ is ignored
+			res := packer(t, r.Dir, hcp, tc.env, "build", "-color=false", tc.file)
 			mustSucceed(t, res)
 			u := hcp.DoneOne()
 			want := enrichLabels(r, "", tc.buildName, "null")
@@ -358,7 +360,7 @@ func TestAccChainWithManifest(t *testing.T) {
 			equalMaps(t, "BUILD_DONE labels", u.Labels, withGitSHA(want, r))
 			equalArtifacts(t, u, "Null@null")
 
-			m := readManifest(t, filepath.Join(r.dir, "out", "manifest.json"))
+			m := readManifest(t, filepath.Join(r.Dir, "out", "manifest.json"))
 			if len(m.Builds) != 1 {
 				t.Fatalf("manifest builds = %+v, want one", m.Builds)
 			}
@@ -418,9 +420,9 @@ func TestAccNoImage(t *testing.T) {
 			hcp := newHCPServer(t)
 			r := standardRepo(t, "", map[string]string{"build.pkr.hcl": hcl(`source "noimage" "x" {}`, "acc", "",
 				"  post-processor \"enrich\" {\n    output = \"out/enriched.json\"\n    "+tc.enrich+"\n  }")})
-			res := packer(t, r.dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
+			res := packer(t, r.Dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
 			want := enrichLabels(r, "", "x", "noimage")
-			out := readOutput(t, filepath.Join(r.dir, "out", "enriched.json"))
+			out := readOutput(t, filepath.Join(r.Dir, "out", "enriched.json"))
 			if tc.wantArtifact == "" {
 				mustFail(t, res, "publishes no HCP Packer image", "No HCP Packer-compatible artifacts")
 				if d := hcp.Done(); len(d) != 0 {
@@ -511,9 +513,9 @@ func TestAccCI(t *testing.T) {
 			t.Parallel()
 			hcp := newHCPServer(t)
 			r := standardRepo(t, "", map[string]string{"build.pkr.hcl": hcl(nullSource, "acc", "", `  post-processor "enrich" {}`)})
-			r.git("checkout", "-q", "--detach")
-			r.commit("merge of refs/pull/42")
-			res := packer(t, r.dir, hcp, tc.env, "build", "-color=false", "build.pkr.hcl")
+			r.Git("checkout", "-q", "--detach")
+			r.CommitAll("merge of refs/pull/42")
+			res := packer(t, r.Dir, hcp, tc.env, "build", "-color=false", "build.pkr.hcl")
 			mustSucceed(t, res)
 			u := hcp.DoneOne()
 			want := enrichLabels(r, "", "example", "null")
@@ -553,8 +555,8 @@ func TestAccHCPFailure(t *testing.T) {
     output = "out/enriched.json"
   }`)})
 			other := `{"builds": {"other": {"name": "other", "labels": {"keep": "me"}, "images": []}}}`
-			r.write("out/enriched.json", other)
-			res := packer(t, r.dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
+			r.Write("out/enriched.json", other)
+			res := packer(t, r.Dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
 			if tc.fail {
 				mustFail(t, res, `failed to update HCP Packer artifacts for "null.example"`, "injected failure: the registry is down")
 				if n := len(hcp.Updates(statusDone)); n != 1 {
@@ -570,11 +572,11 @@ func TestAccHCPFailure(t *testing.T) {
 				checkRunLabels(t, want, u.Labels, u, res)
 				equalMaps(t, "BUILD_DONE labels", u.Labels, withGitSHA(want, r))
 			}
-			out := readOutput(t, filepath.Join(r.dir, "out", "enriched.json"))
+			out := readOutput(t, filepath.Join(r.Dir, "out", "enriched.json"))
 			if fmt.Sprint(keys(out)) != "[null.example other]" || out["other"].Labels["keep"] != "me" {
 				t.Errorf("output file entries = %+v, want null.example and the untouched other", out)
 			}
-			entries, _ := os.ReadDir(filepath.Join(r.dir, "out"))
+			entries, _ := os.ReadDir(filepath.Join(r.Dir, "out"))
 			for _, e := range entries {
 				if strings.Contains(e.Name(), ".tmp-") {
 					t.Errorf("a temporary file was left behind: %s", e.Name())

@@ -1,16 +1,17 @@
-// Package acceptance is the end-to-end suite of the enrich post-processor and
-// data source: a real Packer (v1.16.0, bin/packer) runs templates written for
-// them against a loopback HCP Packer API, inside temporary git repositories,
-// and the tests assert on what the API received and what the builds wrote.
+// Package e2e is the end-to-end (acceptance) suite of the enrich
+// post-processor and data source: a real Packer (v1.16.0, bin/packer) runs
+// templates written for them against a loopback HCP Packer API, inside
+// temporary git repositories, and the tests assert on what the API received
+// and what the builds wrote.
 //
-// It runs only with PACKER_ACC=1 (make acc-test sets it). The Packer binary
+// It runs only with PACKER_ACC=1 (make testacc sets it). The Packer binary
 // is ENRICH_TEST_PACKER, else bin/packer of the module; the plugin binary is
 // ENRICH_TEST_PLUGIN, else it is built from the module. The suite also builds
 // a small builder plugin, testdata/noimage, for builders that publish no image
 // and generated data that holds secrets, and installs the googlecompute
 // plugin (ENRICH_TEST_GOOGLECOMPUTE, else built from tools/plugins) for a
 // chain through a reference plugin's post-processor.
-package acceptance
+package e2e
 
 import (
 	"bytes"
@@ -20,6 +21,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 const (
@@ -45,6 +48,7 @@ const requireEnrich = `packer {
 // suite holds what TestMain prepared for every test.
 var suite struct {
 	packer     string // the Packer binary
+	plugin     string // the enrich plugin binary
 	pluginPath string // PACKER_PLUGIN_PATH with enrich and noimage installed
 	gitPath    string // the directory of the git binary, put on Packer's PATH
 	version    string // Packer's version, as the packer_version label holds it
@@ -54,40 +58,42 @@ var suite struct {
 	setupErr      error
 }
 
+// TestMain prepares the suite with the machine's environment (go build
+// needs its GOCACHE and GOPATH), then runs the tests without the machine's
+// git and CI variables and with a private HOME (testrepo.Suite): every
+// Packer and git process a test starts gets an environment built from
+// scratch besides.
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
-}
-
-func runMain(m *testing.M) int {
-	if os.Getenv("PACKER_ACC") != "1" {
-		// The tests skip themselves with a message saying so.
-		return m.Run()
-	}
-	tmp, err := os.MkdirTemp("", "enrich-acc-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "acceptance: ", err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(tmp) }()
-	suite.setupErr = setup(tmp)
-	return m.Run()
+	testrepo.Suite(m, func() func() {
+		if os.Getenv("PACKER_ACC") != "1" {
+			// The tests skip themselves with a message saying so.
+			return nil
+		}
+		tmp, err := os.MkdirTemp("", "enrich-acc-")
+		if err != nil {
+			suite.setupErr = err
+			return nil
+		}
+		suite.setupErr = setup(tmp)
+		return func() { _ = os.RemoveAll(tmp) }
+	})
 }
 
 // requireAcc skips t unless PACKER_ACC=1 and fails it when the suite could
 // not be set up.
-func requireAcc(t *testing.T) {
+func requireAcc(t testing.TB) {
 	t.Helper()
 	if os.Getenv("PACKER_ACC") != "1" {
-		t.Skip("acceptance test: set PACKER_ACC=1 to run it (make acc-test does), with a Packer binary in ENRICH_TEST_PACKER or bin/packer")
+		t.Skip("acceptance test: set PACKER_ACC=1 to run it (make testacc does), with a Packer binary in ENRICH_TEST_PACKER or bin/packer")
 	}
 	if suite.setupErr != nil {
 		t.Fatalf("setting up the acceptance suite: %v", suite.setupErr)
 	}
 }
 
-// moduleRoot is the root of the module, two levels above this package.
+// moduleRoot is the root of the module, the parent of this package.
 func moduleRoot() (string, error) {
-	return filepath.Abs(filepath.Join("..", ".."))
+	return filepath.Abs("..")
 }
 
 func setup(tmp string) error {
@@ -100,7 +106,7 @@ func setup(tmp string) error {
 		suite.packer = filepath.Join(root, "bin", "packer")
 	}
 	if _, err := os.Stat(suite.packer); err != nil {
-		return fmt.Errorf("no Packer binary (%w): run `make acc-test`, which builds bin/packer, or set ENRICH_TEST_PACKER", err)
+		return fmt.Errorf("no Packer binary (%w): run `make testacc`, which builds bin/packer, or set ENRICH_TEST_PACKER", err)
 	}
 	git, err := exec.LookPath("git")
 	if err != nil {
@@ -116,7 +122,7 @@ func setup(tmp string) error {
 		}
 	}
 	noimage := filepath.Join(tmp, "bin", "packer-plugin-noimage")
-	if err := goBuild(root, noimage, "./postprocessor/acceptance/testdata/noimage"); err != nil {
+	if err := goBuild(root, noimage, "./e2e/testdata/noimage"); err != nil {
 		return err
 	}
 	gce := os.Getenv("ENRICH_TEST_GOOGLECOMPUTE")
@@ -149,6 +155,7 @@ func setup(tmp string) error {
 		}
 	}
 	suite.googlecompute = gce
+	suite.plugin = plugin
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // withLabels is the hcp_packer_registry line that sends the data source's
@@ -80,10 +82,10 @@ func TestAccDatasource(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name    string
-		prepare func(r *repo)     // after standardRepo
-		env     map[string]string // the CI's
-		ci      map[string]string // the CI labels it gives
-		tags    string            // the file's tags line
+		prepare func(r *testrepo.Repo) // after standardRepo
+		env     map[string]string      // the CI's
+		ci      map[string]string      // the CI labels it gives
+		tags    string                 // the file's tags line
 		check   func(t *testing.T, want map[string]string)
 	}{
 		{name: "MR", env: gitlabMR, tags: "v1.10.0,v1.2.0",
@@ -95,9 +97,9 @@ func TestAccDatasource(t *testing.T) {
 				}
 			}},
 		{name: "notags", env: gitlabMR, tags: "",
-			prepare: func(r *repo) {
-				for _, tag := range strings.Fields(r.git("tag")) {
-					r.git("tag", "-d", tag)
+			prepare: func(r *testrepo.Repo) {
+				for _, tag := range strings.Fields(r.Git("tag")) {
+					r.Git("tag", "-d", tag)
 				}
 			},
 			ci: map[string]string{"ci_provider": "gitlab-ci", "ci_run_id": "5150",
@@ -108,7 +110,7 @@ func TestAccDatasource(t *testing.T) {
 				}
 			}},
 		{name: "detached", env: githubPush, tags: "v1.10.0,v1.2.0",
-			prepare: func(r *repo) { r.git("checkout", "-q", "--detach") },
+			prepare: func(r *testrepo.Repo) { r.Git("checkout", "-q", "--detach") },
 			ci: map[string]string{"git_branch": "release", "ci_provider": "github-actions", "ci_run_id": "4242",
 				"ci_run_url": "https://github.com/acme/images/actions/runs/4242"},
 			check: func(t *testing.T, want map[string]string) {
@@ -117,7 +119,7 @@ func TestAccDatasource(t *testing.T) {
 				}
 			}},
 		{name: "dirty", env: githubPush, tags: "v1.10.0,v1.2.0",
-			prepare: func(r *repo) { r.write("notes.txt", "not committed\n") },
+			prepare: func(r *testrepo.Repo) { r.Write("notes.txt", "not committed\n") },
 			ci: map[string]string{"ci_provider": "github-actions", "ci_run_id": "4242",
 				"ci_run_url": "https://github.com/acme/images/actions/runs/4242"},
 			check: func(t *testing.T, want map[string]string) {
@@ -133,20 +135,20 @@ func TestAccDatasource(t *testing.T) {
 			if tc.prepare != nil {
 				tc.prepare(r)
 			}
-			want := r.gitLabels(remote)
+			want := gitLabels(r, remote)
 			for k, v := range tc.ci {
 				want[k] = v
 			}
 			tc.check(t, want)
 
-			res := packer(t, r.dir, hcp, tc.env, "build", "-color=false", "build.pkr.hcl")
+			res := packer(t, r.Dir, hcp, tc.env, "build", "-color=false", "build.pkr.hcl")
 			mustSucceed(t, res)
 			u := hcp.DoneOne()
 			equalMaps(t, "HCP build labels", u.Labels, withGitSHA(want, r))
 			name := want["git_commit_short"] + ".txt"
 			equalArtifacts(t, u, name+"@out")
 
-			got, err := os.ReadFile(filepath.Join(r.dir, "out", name)) //nolint:gosec // the test's own file
+			got, err := os.ReadFile(filepath.Join(r.Dir, "out", name)) //nolint:gosec // the test's own file
 			if err != nil {
 				t.Fatalf("the file builder did not write out/%s: %v", name, err)
 			}
@@ -167,7 +169,7 @@ func TestAccDatasourceNoRepository(t *testing.T) {
 		t.Parallel()
 		hcp := newHCPServer(t)
 		dir := t.TempDir()
-		writeFile(t, filepath.Join(dir, "build.pkr.hcl"), dsTemplate("", withLabels))
+		testrepo.WriteFile(t, filepath.Join(dir, "build.pkr.hcl"), dsTemplate("", withLabels))
 		res := packer(t, dir, hcp, gitlabMR, "build", "-color=false", "build.pkr.hcl")
 		mustSucceed(t, res)
 		u := hcp.DoneOne()
@@ -188,7 +190,7 @@ func TestAccDatasourceNoRepository(t *testing.T) {
 		t.Parallel()
 		hcp := newHCPServer(t)
 		dir := t.TempDir()
-		writeFile(t, filepath.Join(dir, "build.pkr.hcl"), dsTemplate("  git_required = true", withLabels))
+		testrepo.WriteFile(t, filepath.Join(dir, "build.pkr.hcl"), dsTemplate("  git_required = true", withLabels))
 		res := packer(t, dir, hcp, gitlabMR, "build", "-color=false", "build.pkr.hcl")
 		mustFail(t, res, "git_required: the git facts of "+dir+" cannot be read")
 		if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
@@ -238,7 +240,7 @@ func TestAccDatasourceValidate(t *testing.T) {
 			if tc.mode == evaluate {
 				args = []string{"validate", "-evaluate-datasources", "build.pkr.hcl"}
 			}
-			res := packer(t, r.dir, nil, nil, args...)
+			res := packer(t, r.Dir, nil, nil, args...)
 			if tc.wantErr != nil {
 				mustFail(t, res, tc.wantErr...)
 				return
@@ -247,16 +249,9 @@ func TestAccDatasourceValidate(t *testing.T) {
 			if !strings.Contains(res.Stdout, "The configuration is valid.") {
 				t.Errorf("packer validate says %q", res.Stdout)
 			}
-			if _, err := os.Stat(filepath.Join(r.dir, "out")); err == nil {
+			if _, err := os.Stat(filepath.Join(r.Dir, "out")); err == nil {
 				t.Error("packer validate built something")
 			}
 		})
-	}
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"encoding/json"
@@ -76,7 +76,7 @@ func TestAccSecrets(t *testing.T) {
     generated_data_labels = ["SourceImage"]
     output                = "out/enriched.json"
   }`)})
-			res := packer(t, r.dir, hcp, ci, "build", "-color=false", "build.pkr.hcl")
+			res := packer(t, r.Dir, hcp, ci, "build", "-color=false", "build.pkr.hcl")
 			mustSucceed(t, res)
 
 			u := hcp.DoneOne()
@@ -114,14 +114,14 @@ func TestAccSecrets(t *testing.T) {
 			if s := findSecrets(res.Log, allSecrets...); len(s) > 0 {
 				t.Errorf("the PACKER_LOG file holds %v:\n%s", s, linesWith(res.Log, s))
 			}
-			out, err := os.ReadFile(filepath.Join(r.dir, "out", "enriched.json"))
+			out, err := os.ReadFile(filepath.Join(r.Dir, "out", "enriched.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if s := findSecrets(string(out), allSecrets...); len(s) > 0 {
 				t.Errorf("the output file holds %v:\n%s", s, out)
 			}
-			e := readOutput(t, filepath.Join(r.dir, "out", "enriched.json"))["noimage.x"]
+			e := readOutput(t, filepath.Join(r.Dir, "out", "enriched.json"))["noimage.x"]
 			equalMaps(t, "output file labels", e.Labels, want)
 		})
 	}
@@ -182,7 +182,7 @@ func TestAccSecretKeysRefused(t *testing.T) {
 			t.Parallel()
 			hcp := newHCPServer(t)
 			r := standardRepo(t, "", map[string]string{"build.pkr.hcl": template})
-			res := packer(t, r.dir, hcp, nil, command, "build.pkr.hcl")
+			res := packer(t, r.Dir, hcp, nil, command, "build.pkr.hcl")
 			mustFail(t, res, wantErr...)
 			if strings.Contains(res.Stdout+res.Stderr, `"SourceImage" holds a secret`) {
 				t.Errorf("SourceImage was refused too:\n%s", res)

@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // nullSources returns HCL source blocks of the null builder named names.
@@ -22,7 +24,7 @@ func nullSources(names ...string) string {
 
 // checkParallelRun checks that every build of names was completed in HCP
 // with its own labels and has its entry in out.
-func checkParallelRun(t *testing.T, r *repo, hcp *hcpServer, res result, out map[string]outputBuild, names []string) {
+func checkParallelRun(t *testing.T, r *testrepo.Repo, hcp *hcpServer, res result, out map[string]outputBuild, names []string) {
 	t.Helper()
 	done := hcp.Done()
 	for _, name := range names {
@@ -57,7 +59,7 @@ func TestAccParallelBuilds(t *testing.T) {
 	hcp := newHCPServer(t)
 	r := standardRepo(t, "", map[string]string{"build.pkr.hcl": hcl(nullSources(names...), "acc", "",
 		fmt.Sprintf("  post-processor \"enrich\" {\n    output = %q\n  }", output))})
-	res := packer(t, r.dir, hcp, nil, "build", "-color=false", "-parallel-builds=4", "build.pkr.hcl")
+	res := packer(t, r.Dir, hcp, nil, "build", "-color=false", "-parallel-builds=4", "build.pkr.hcl")
 	mustSucceed(t, res)
 	out := readOutput(t, output)
 	if len(out) != len(names) {
@@ -103,7 +105,7 @@ func TestAccConcurrentProcesses(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					results[p], errs[p] = runPacker(t, r.dir, hcp, nil, "build", "-color=false", "-parallel-builds=4", fmt.Sprintf("p%d.pkr.hcl", p))
+					results[p], errs[p] = runPacker(t, r.Dir, hcp, nil, "build", "-color=false", "-parallel-builds=4", fmt.Sprintf("p%d.pkr.hcl", p))
 				}()
 			}
 			wg.Wait()

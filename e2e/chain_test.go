@@ -1,4 +1,4 @@
-package acceptance
+package e2e
 
 import (
 	"fmt"
@@ -62,7 +62,7 @@ build {
 	seen := map[bool]string{}
 	for _, enrich := range []bool{false, true} {
 		r := standardRepo(t, "", map[string]string{"build.pkr.hcl": chain(enrich)})
-		res := packer(t, r.dir, nil, env, "build", "-color=false", "build.pkr.hcl")
+		res := packer(t, r.Dir, nil, env, "build", "-color=false", "build.pkr.hcl")
 		if strings.Contains(res.all(), "PACKER CRASH") || strings.Contains(res.all(), "interface conversion") {
 			t.Fatalf("Packer crashed (enrich %v):\n%s", enrich, res)
 		}
@@ -111,10 +111,10 @@ build {
   }
 }
 `})
-	res := packer(t, r.dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
+	res := packer(t, r.Dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
 	mustSucceed(t, res)
-	first := readOutput(t, filepath.Join(r.dir, "out", "first.json"))["noimage.x"]
-	second := readOutput(t, filepath.Join(r.dir, "out", "second.json"))["noimage.x"]
+	first := readOutput(t, filepath.Join(r.Dir, "out", "first.json"))["noimage.x"]
+	second := readOutput(t, filepath.Join(r.Dir, "out", "second.json"))["noimage.x"]
 	if first.Labels["build_time"] == second.Labels["build_time"] {
 		t.Fatalf("both enriches ran in one second (%s); the test proves nothing", first.Labels["build_time"])
 	}
