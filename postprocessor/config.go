@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/packer-plugin-sdk/common"
@@ -122,6 +125,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 		InterpolateFilter: &interpolate.RenderFilter{
 			Exclude: []string{"labels"},
 		},
+		DecodeHooks: append(slices.Clone(config.DefaultDecodeHookFuncs), boolToString),
 	}, raws...)
 	if err != nil {
 		c.undecoded = true
@@ -130,6 +134,13 @@ func (c *Config) prepare(raws ...interface{}) error {
 
 	var errs *packersdk.MultiError
 	add := func(err error) { errs = packersdk.MultiErrorAppend(errs, err) }
+
+	if c.GitPath == "" && c.ctx.TemplatePath != "" {
+		// JSON templates: the template's repository, as Packer's own
+		// git_sha label describes (HCL2 passes no template path; there
+		// git_path = path.root says it).
+		c.GitPath = filepath.Dir(c.ctx.TemplatePath)
+	}
 
 	for _, err := range c.Shared.Prepare(c.generatedLabelNames()) {
 		add(err)
@@ -285,4 +296,14 @@ func (c *Config) addedLabelNames() []string {
 		}
 	}
 	return names
+}
+
+// boolToString decodes a boolean given where a string is wanted (a JSON
+// template's label value) as HCL2 gives it, "true" or "false", instead of
+// the "1" or "0" of weakly typed decoding.
+func boolToString(from, to reflect.Kind, data interface{}) (interface{}, error) {
+	if b, ok := data.(bool); ok && from == reflect.Bool && to == reflect.String {
+		return strconv.FormatBool(b), nil
+	}
+	return data, nil
 }

@@ -232,7 +232,7 @@ func FuzzSecretCheck(f *testing.F) {
 		labels, dropped := c.buildLabels(facts{
 			Generated:  generated,
 			UserLabels: map[string]string{"leak": label, "team": "web"},
-			Secrets:    knownSecrets(nil, nil, generated),
+			Secrets:    knownSecrets(nil, nil, generated, noEnv),
 		})
 		if _, ok := labels["leak"]; ok {
 			t.Fatalf("the label %q carries the secret %q (encoding %d) and was kept", label, secretValue, enc)

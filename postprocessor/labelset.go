@@ -56,7 +56,7 @@ func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 			continue
 		}
 		if s, ok := stringValue(f.Generated[key]); ok && s != "" {
-			values[name] = s
+			values[name] = withoutCredentials(s)
 		}
 	}
 	raw := make(map[string]string, len(values)+len(f.UserLabels))
@@ -64,7 +64,7 @@ func (c *Config) buildLabels(f facts) (map[string]string, []string) {
 		raw[c.Naming().Key(name)] = value
 	}
 	for k, v := range f.UserLabels {
-		raw[k] = v
+		raw[k] = withoutCredentials(v)
 	}
 	dropped := f.Secrets.dropSecrets(raw)
 	out := make(map[string]string, len(raw))
@@ -95,4 +95,16 @@ func snakeCase(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// withoutCredentials strips, as from enrich's own URL labels, the
+// credentials of a label value of the user's or the builder's that is a URL
+// (scheme://…) or an scp-style address with a password (user:pw@host:path);
+// any other value is kept as it is (an e-mail address holds no password).
+func withoutCredentials(v string) string {
+	at := strings.LastIndexByte(v, '@')
+	if strings.Contains(v, "://") || (at > 0 && strings.Contains(v[:at], ":")) {
+		return gitinfo.StripCredentials(v)
+	}
+	return v
 }

@@ -98,7 +98,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 		Builder:    c.PackerBuilderType,
 		Generated:  generated,
 		UserLabels: c.renderLabels(ui, generated),
-		Secrets:    knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, generated),
+		Secrets:    knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, generated, p.env()),
 	}
 	if v, ok := p.env()("PACKER_RUN_UUID"); ok {
 		f.RunUUID = v
@@ -125,7 +125,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 		p.writeOutput(ctx, ui, art, f)
 	}
 
-	p.report(ui, art)
+	p.report(ui, art, f.Git)
 	return art, keep, forceKeep, nil
 }
 
@@ -292,17 +292,23 @@ func completeImage(img *image.Image, art *Artifact) {
 	}
 }
 
-// report writes the one line a build shows, and the details to the log.
-func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
+// report writes the one line a build shows, which names the repository the
+// git labels describe (so that a template run from another repository's
+// directory shows it), and the details to the log.
+func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact, g *gitinfo.Facts) {
 	names := make([]string, 0, len(art.images))
 	for _, img := range art.images {
 		names = append(names, img.String())
 	}
+	from := "no git labels"
+	if g != nil {
+		from = "git labels of the repository " + g.Root
+	}
 	switch len(art.images) {
 	case 0:
-		ui.Say(fmt.Sprintf("%d labels made, no HCP Packer image to add them to", len(art.labels)))
+		ui.Say(fmt.Sprintf("%d labels made, no HCP Packer image to add them to (%s)", len(art.labels), from))
 	default:
-		ui.Say(fmt.Sprintf("%d labels added to %d image(s): %s", len(art.labels), len(art.images), strings.Join(names, "; ")))
+		ui.Say(fmt.Sprintf("%d labels added to %d image(s): %s (%s)", len(art.labels), len(art.images), strings.Join(names, "; "), from))
 	}
 	for _, k := range slices.Sorted(maps.Keys(art.labels)) {
 		log.Printf("[DEBUG] enrich: label %s = %q", k, art.labels[k])

@@ -95,6 +95,9 @@ func TestPostProcessGitAndBuildLabels(t *testing.T) {
 	if !strings.HasPrefix(ui, "14 labels added to 2 image(s)") || strings.Contains(ui, "s3cr3t") {
 		t.Errorf("UI says %q; want one line with the counts and no secret", ui)
 	}
+	if !strings.Contains(ui, "(git labels of the repository "+r.Dir+")") {
+		t.Errorf("UI says %q; want it to name the repository %s", ui, r.Dir)
+	}
 	// Packer prints "(enrich)" before every line of the post-processor: a
 	// line of its own starting with "enrich:" would say it twice.
 	if strings.Contains(ui, "enrich:") {
