@@ -49,7 +49,7 @@ func TestConfigureBadInput(t *testing.T) {
 		{"on_conflict unknown", map[string]interface{}{"on_conflict": "replace"}, []string{"on_conflict", `"replace"`, `"override", "keep", "error"`}},
 		{"on_conflict wrong type", map[string]interface{}{"on_conflict": map[string]string{"a": "b"}}, []string{"on_conflict"}},
 		{"dirty_check unknown", map[string]interface{}{"dirty_check": "untracked"}, []string{"dirty_check", `"untracked"`, `"all", "tracked", "off"`}},
-		{"dirty_check boolean", map[string]interface{}{"dirty_check": true}, []string{"dirty_check", `"1"`}},
+		{"dirty_check boolean", map[string]interface{}{"dirty_check": true}, []string{"dirty_check", `"true"`}},
 		{"labels not a map", map[string]interface{}{"labels": "team=web"}, []string{"labels"}},
 		{"labels list", map[string]interface{}{"labels": []string{"a", "b"}}, []string{"labels"}},
 		{"label name empty", map[string]interface{}{"labels": map[string]string{"": "x"}}, []string{"labels", "empty"}},

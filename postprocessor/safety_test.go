@@ -491,14 +491,15 @@ func TestLateConfigureProblemsNeverFail(t *testing.T) {
 
 // Rule 4: credentials are removed up to the last '@' of a URL's authority,
 // even when the password holds an unencoded '/' (gitinfo.StripCredentials
-// has the cases).
+// has the cases), once, where the CI is read.
 func TestURLCredentials(t *testing.T) {
 	c := &Config{Shared: options.Shared{LabelStyle: styleSnake}}
 	labels, dropped := c.buildLabels(facts{
 		Git: &gitinfo.Facts{Commit: "abc"},
-		CI:  &gitinfo.CI{Provider: "github-actions", RunURL: "https://u:se/cret@ci.example/run/1"},
+		CI: gitinfo.DetectCI(testrepo.Env(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "1",
+			"GITHUB_SERVER_URL": "https://u:se/cret@ci.example", "GITHUB_REPOSITORY": "acme/x"})),
 	})
-	if labels["ci_run_url"] != "https://ci.example/run/1" || labels["git_commit"] != "abc" {
+	if labels["ci_run_url"] != "https://ci.example/acme/x/actions/runs/1" || labels["git_commit"] != "abc" {
 		t.Errorf("labels %v", labels)
 	}
 	if len(dropped) != 0 {
