@@ -142,7 +142,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 		c.GitPath = filepath.Dir(c.ctx.TemplatePath)
 	}
 
-	for _, err := range c.Shared.Prepare(c.generatedLabelNames()) {
+	for _, err := range c.Prepare(c.generatedLabelNames()) {
 		add(err)
 	}
 	if c.OnConflict == "" {
@@ -277,7 +277,7 @@ func (c *Config) generatedLabelNames() []string {
 // generated data label whose name is an excluded built-in's takes the
 // built-in's place instead of being dropped with it.
 func (c *Config) excluded(name string, generated bool) bool {
-	return c.Shared.Excluded(name) && (!generated || !labels.Known(name))
+	return c.Excluded(name) && (!generated || !labels.Known(name))
 }
 
 // addedLabelNames returns the names, before prefix and style, of every label
