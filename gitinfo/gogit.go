@@ -148,17 +148,23 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 	} else {
 		f.rebasing = rebasingBranch(at.gitDir)
 	}
+	// go-git reads a ref that is not an object name as one (the hex it
+	// could decode, then zeros): only what names a readable commit counts
 	id := head.Hash()
-	f.Commit = id.String()
-	if f.ShortCommit, err = abbrev(at.fs, coreAbbrev, id); err != nil {
-		f.unknown(FactShort, "%v", err)
+	if err := checkRefText(at.fs, head); err != nil {
+		f.unknownAll(headFacts, "%v", err)
+		return f, nil
 	}
 	c, err := repo.CommitObject(id)
 	if err != nil {
-		f.unknownAll([]string{FactCommitTime, FactAuthor}, "reading HEAD's commit: %v", err)
-	} else {
-		f.CommitTime = c.Committer.When.UTC()
-		f.Author = c.Author.Name
+		f.unknownAll(headFacts, "reading HEAD's commit %s: %v", id, err)
+		return f, nil
+	}
+	f.Commit = id.String()
+	f.CommitTime = c.Committer.When.UTC()
+	f.Author = c.Author.Name
+	if f.ShortCommit, err = abbrev(at.fs, coreAbbrev, id); err != nil {
+		f.unknown(FactShort, "%v", err)
 	}
 	if err := refsAtHead(repo, id, f); err != nil {
 		f.unknown(FactTags, "listing references: %v", err)
