@@ -67,7 +67,15 @@ func lockOutput(ctx context.Context, target string, say func(string)) (*lockedOu
 // does not exist, and refuses anything but a regular file.
 func openOutput(target string) (*os.File, bool, error) {
 	created := true
-	fd, err := unix.Open(target, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0o644)
+	fd, err := unix.Open(target, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, uint32(newFileMode))
+	if err == nil {
+		// The mode Open gave went through the umask.
+		err = unix.Fchmod(fd, uint32(newFileMode))
+		if err != nil {
+			_ = unix.Close(fd)
+			_ = os.Remove(target)
+		}
+	}
 	if errors.Is(err, unix.EEXIST) {
 		created = false
 		fd, err = unix.Open(target, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)

@@ -7,13 +7,9 @@
 package outputfile
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -70,7 +66,7 @@ func Write(ctx context.Context, path, key string, entry any, say func(string)) (
 		_ = lock.release()
 	}()
 
-	doc, mode, err := readOutputFile(lock.file, target)
+	doc, old, err := readOutputFile(lock.file, target)
 	if err != nil {
 		return nil, err
 	}
@@ -91,95 +87,9 @@ func Write(ctx context.Context, path, key string, entry any, say func(string)) (
 		return nil, fmt.Errorf("encoding %s: %w", target, err)
 	}
 	lock.beforeReplace()
-	if err := replaceFile(target, append(out, '\n'), mode); err != nil {
+	if err := replaceFile(target, append(out, '\n'), old); err != nil {
 		return nil, err
 	}
 	written = true
 	return replaced, nil
-}
-
-// outputDoc is an output file as read: its top-level keys, kept as they
-// are, and its builds.
-type outputDoc struct {
-	top    map[string]json.RawMessage
-	Builds map[string]json.RawMessage
-}
-
-// readOutputFile reads the output file f (named path), an empty document
-// when it is empty, and the file's mode to keep. Anything but a JSON object
-// with a "builds" object is refused, as is a file larger than
-// MaxSize.
-func readOutputFile(f *os.File, path string) (outputDoc, fs.FileMode, error) {
-	doc := outputDoc{top: map[string]json.RawMessage{}, Builds: map[string]json.RawMessage{}}
-	mode := fs.FileMode(0o644)
-	if fi, err := f.Stat(); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
-		return doc, mode, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if len(data) > MaxSize {
-		return doc, mode, fmt.Errorf("%s is larger than %d MiB, more than an enrich output file holds; it was left as it is: remove it or choose another output path", path, MaxSize>>20)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return doc, mode, nil
-	}
-	refuse := func(reason error) error {
-		return fmt.Errorf("%s exists but is not an enrich output file (%w); it was left as it is: remove it or choose another output path", path, reason)
-	}
-	if err := json.Unmarshal(data, &doc.top); err != nil {
-		return doc, mode, refuse(err)
-	}
-	if doc.top == nil {
-		return doc, mode, refuse(errors.New("it is null"))
-	}
-	if doc.top["builds"] == nil {
-		return doc, mode, refuse(errors.New(`it has no "builds"`))
-	}
-	if err := json.Unmarshal(doc.top["builds"], &doc.Builds); err != nil {
-		return doc, mode, refuse(err)
-	}
-	if doc.Builds == nil {
-		return doc, mode, refuse(errors.New(`"builds" is null`))
-	}
-	return doc, mode, nil
-}
-
-// replaceFile writes data, with the given mode, to the temporary file
-// tempName(path) and renames it over path. Only the holder of the
-// output's lock calls it, so the fixed name is the holder's alone; a
-// temporary file a crashed run left is replaced.
-func replaceFile(path string, data []byte, mode fs.FileMode) (err error) {
-	name := tempName(path)
-	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("removing the leftover temporary file %s: %w", name, err)
-	}
-	tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode) //nolint:gosec // beside the user's output
-	if err != nil {
-		return fmt.Errorf("creating a temporary file for %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(name)
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("syncing %s: %w", name, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("closing %s: %w", name, err)
-	}
-	if err = os.Chmod(name, mode); err != nil {
-		return fmt.Errorf("setting the mode of %s: %w", name, err)
-	}
-	if err = os.Rename(name, path); err != nil {
-		return fmt.Errorf("replacing %s: %w", path, err)
-	}
-	return nil
 }

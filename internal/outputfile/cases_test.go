@@ -1,0 +1,174 @@
+//go:build !windows
+
+package outputfile
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// outputCase is one situation an output file can be in, and what a build
+// that writes it then sees.
+type outputCase struct {
+	name string
+	root bool // needs root: to act as two users, or to mount
+	// setup prepares the case in dir (which every user can reach) and
+	// returns the output path.
+	setup func(t *testing.T, dir string) string
+	// write writes the case's entry; nil: writeEntry of the entry "web"
+	// in this process.
+	write func(t *testing.T, path string) error
+	// wantErr are the parts of the error a build shows; none: it writes.
+	wantErr []string
+	check   func(t *testing.T, path string)
+}
+
+// TestOutputFileCases: how enrich writes its output file in the cases an
+// unlucky user, or two users sharing a directory, meet.
+func TestOutputFileCases(t *testing.T) {
+	cases := []outputCase{
+		{name: "a new file is 0644 whatever the umask",
+			setup: func(t *testing.T, dir string) string {
+				umask(t, 0o077)
+				return filepath.Join(dir, "enriched.json")
+			},
+			check: func(t *testing.T, path string) { mustMode(t, path, 0o644) }},
+		{name: "a file its owner can read keeps its mode",
+			setup: func(t *testing.T, dir string) string {
+				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {}}`, 0o640)
+			},
+			check: func(t *testing.T, path string) { mustMode(t, path, 0o640) }},
+		{name: "a file its owner cannot read is replaced by one all can read", root: true,
+			setup: func(t *testing.T, dir string) string {
+				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {}}`, 0o200)
+			},
+			check: func(t *testing.T, path string) { mustMode(t, path, 0o644) }},
+		{name: "root with umask 077 in a user's directory leaves a file the user's next run writes", root: true,
+			setup: func(t *testing.T, dir string) string {
+				chown(t, dir, nobody)
+				umask(t, 0o077)
+				return filepath.Join(dir, "enriched.json")
+			},
+			write: func(t *testing.T, path string) error {
+				if _, err := writeEntry(context.Background(), path, entry("web", "1"), nil); err != nil {
+					return err
+				}
+				mustMode(t, path, 0o644)
+				return writeAsOther(t, path)
+			},
+			check: func(t *testing.T, path string) { mustEntries(t, path, "web", otherEntry) }},
+		{name: "root rewriting a user's file leaves it the user's, with its mode", root: true,
+			setup: func(t *testing.T, dir string) string {
+				chown(t, dir, nobody)
+				path := fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {}}`, 0o600)
+				chown(t, path, nobody)
+				return path
+			},
+			check: func(t *testing.T, path string) {
+				mustMode(t, path, 0o600)
+				if uid, _, _ := fileOwner(stat(t, path)); uid != nobody {
+					t.Errorf("owner uid %d, want %d", uid, nobody)
+				}
+				if b, err := writeAs(t, nobody, path); err != nil {
+					t.Errorf("the user's next run: %v\n%s", err, b)
+				}
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.root && os.Geteuid() != 0 {
+				t.Skip("needs root, to act as two users or to mount")
+			}
+			path := tc.setup(t, reachableDir(t))
+			write := tc.write
+			if write == nil {
+				write = func(_ *testing.T, path string) error {
+					_, err := writeEntry(context.Background(), path, entry("web", "1"), nil)
+					return err
+				}
+			}
+			before, _ := os.ReadFile(path)
+			err := write(t, path)
+			switch {
+			case len(tc.wantErr) == 0 && err != nil:
+				t.Fatalf("Write: %v", err)
+			case len(tc.wantErr) > 0 && err == nil:
+				t.Fatalf("Write succeeded, want an error saying %q", tc.wantErr)
+			case len(tc.wantErr) > 0:
+				for _, w := range tc.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q does not say %q", err, w)
+					}
+				}
+				if after, _ := os.ReadFile(path); string(after) != string(before) {
+					t.Errorf("the file was changed:\n%s\nwant it left as it was:\n%s", after, before)
+				}
+			}
+			if _, err := os.Lstat(tempName(path)); err == nil {
+				t.Errorf("the temporary file %s is left", tempName(path))
+			}
+			if tc.check != nil {
+				tc.check(t, path)
+			}
+		})
+	}
+}
+
+// umask sets the process's umask for the test.
+func umask(t *testing.T, mask int) {
+	old := syscall.Umask(mask)
+	t.Cleanup(func() { syscall.Umask(old) })
+}
+
+func fileWith(t *testing.T, path, content string, mode fs.FileMode) string {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func chown(t *testing.T, path string, uid int) {
+	t.Helper()
+	if err := os.Chown(path, uid, uid); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func stat(t *testing.T, path string) fs.FileInfo {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi
+}
+
+func mustMode(t *testing.T, path string, want fs.FileMode) {
+	t.Helper()
+	if got := stat(t, path).Mode().Perm(); got != want {
+		t.Errorf("%s has mode %04o, want %04o", filepath.Base(path), got, want)
+	}
+}
+
+// mustEntries checks that the file at path holds exactly the entries names.
+func mustEntries(t *testing.T, path string, names ...string) {
+	t.Helper()
+	got := readOutput(t, path)
+	for _, n := range names {
+		if _, ok := got[n]; !ok {
+			t.Errorf("entries %v: %s is missing", keysOf(got), n)
+		}
+	}
+	if len(got) != len(names) {
+		t.Errorf("entries %v, want %v", keysOf(got), names)
+	}
+}

@@ -1,0 +1,67 @@
+package outputfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// newFileMode is the mode of an output file enrich creates, whatever the
+// umask: readable by all, like the images' metadata it holds, so that a
+// file a root run with umask 077 left never stops the directory owner's
+// next run.
+const newFileMode fs.FileMode = 0o644
+
+// replacementMode is the mode of the file that replaces old: old's
+// permissions when its owner can read it (a mode the user chose, such as
+// 0600 or 0640, is kept), else newFileMode.
+func replacementMode(old fs.FileInfo) fs.FileMode {
+	if old == nil || old.Mode().Perm()&0o400 == 0 {
+		return newFileMode
+	}
+	return old.Mode().Perm()
+}
+
+// replaceFile writes data to the temporary file tempName(path), with the
+// mode replacementMode(old) and, as far as the process may, old's owner and
+// group, and renames it over path. Only the holder of the output's lock
+// calls it, so the fixed name is the holder's alone; a temporary file a
+// crashed run left is replaced.
+func replaceFile(path string, data []byte, old fs.FileInfo) (err error) {
+	name := tempName(path)
+	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the leftover temporary file %s: %w", name, err)
+	}
+	mode := replacementMode(old)
+	tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode) //nolint:gosec // beside the user's output
+	if err != nil {
+		return fmt.Errorf("creating a temporary file for %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(name)
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	// The mode the file was created with went through the umask.
+	if err = tmp.Chmod(mode); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("setting the mode of %s: %w", name, err)
+	}
+	keepOwner(tmp, old)
+	if err = tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("syncing %s: %w", name, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("closing %s: %w", name, err)
+	}
+	if err = os.Rename(name, path); err != nil {
+		return fmt.Errorf("replacing %s: %w", path, err)
+	}
+	return nil
+}
