@@ -113,4 +113,3 @@ func TestWriteOutputOtherUsersLeftovers(t *testing.T) {
 		t.Errorf("the temporary file is still there")
 	}
 }
-
