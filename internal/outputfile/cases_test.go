@@ -4,6 +4,7 @@ package outputfile
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -78,6 +79,15 @@ func TestOutputFileCases(t *testing.T) {
 					t.Errorf("the user's next run: %v\n%s", err, b)
 				}
 			}},
+		{name: "a file that cannot be read says its owner and mode and what to do",
+			setup: func(t *testing.T, dir string) string {
+				// As a root run of an older version left it (umask 077),
+				// or, run as a user, a file the user cannot read.
+				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {"root-build": {}}}`, unreadableMode())
+			},
+			write: writeAsOther,
+			wantErr: []string{"enriched.json cannot be read by", "it belongs to", fmt.Sprintf("has mode %04o", unreadableMode()),
+				"chmod a+r", "remove it, or choose another output path"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,6 +110,7 @@ func TestOutputFileCases(t *testing.T) {
 			case len(tc.wantErr) > 0 && err == nil:
 				t.Fatalf("Write succeeded, want an error saying %q", tc.wantErr)
 			case len(tc.wantErr) > 0:
+				t.Logf("the build says: %v", err)
 				for _, w := range tc.wantErr {
 					if !strings.Contains(err.Error(), w) {
 						t.Errorf("error %q does not say %q", err, w)
@@ -117,6 +128,16 @@ func TestOutputFileCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// unreadableMode is the mode of a file writeAsOther cannot read: root's
+// file that only root may read, or the test user's file with no read
+// permission.
+func unreadableMode() fs.FileMode {
+	if os.Geteuid() == 0 {
+		return 0o600
+	}
+	return 0o200
 }
 
 // umask sets the process's umask for the test.

@@ -81,8 +81,11 @@ func openOutput(target string) (*os.File, bool, error) {
 		fd, err = unix.Open(target, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
 	}
 	if err != nil {
-		if errors.Is(err, unix.ELOOP) {
+		switch {
+		case errors.Is(err, unix.ELOOP):
 			return nil, false, fmt.Errorf("opening %s: it became a symlink while enrich was writing; run the build again", target)
+		case !created && (errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM)):
+			return nil, false, unreadable(target, err)
 		}
 		return nil, false, fmt.Errorf("opening %s: %w", target, &os.PathError{Op: "open", Path: target, Err: err})
 	}

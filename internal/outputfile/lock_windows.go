@@ -45,6 +45,9 @@ func lockOutput(ctx context.Context, target string, say func(string)) (*lockedOu
 	f, err := os.OpenFile(target, os.O_RDONLY|os.O_CREATE, 0o644) //nolint:gosec // the user's output option
 	if err != nil {
 		_ = lock.Unlock()
+		if !created && errors.Is(err, fs.ErrPermission) {
+			return nil, unreadable(target, err)
+		}
 		return nil, fmt.Errorf("opening %s: %w", target, err)
 	}
 	return &lockedOutput{

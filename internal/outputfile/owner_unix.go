@@ -3,8 +3,11 @@
 package outputfile
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
+	"strconv"
 	"syscall"
 )
 
@@ -36,4 +39,27 @@ func keepOwner(f *os.File, old fs.FileInfo) {
 	if gid != os.Getegid() {
 		_ = f.Chown(-1, gid)
 	}
+}
+
+// unreadable explains why the existing file path could not be opened for
+// reading (err): who owns it, its mode, who enrich runs as, and what to do.
+func unreadable(path string, err error) error {
+	fi, serr := os.Stat(path)
+	uid, _, ok := fileOwner(fi)
+	if serr != nil || !ok {
+		return fmt.Errorf("%s cannot be read (%w); enrich reads it to keep the other builds' entries, so it left it as it is: "+
+			"make it readable, remove it, or choose another output path", path, err)
+	}
+	return fmt.Errorf("%s cannot be read by %s: it belongs to %s and has mode %04o; enrich reads it to keep the other builds' entries, "+
+		"so it left it as it is: make it readable (as its owner or root: chmod a+r %s), remove it, or choose another output path",
+		path, userName(os.Geteuid()), userName(uid), fi.Mode().Perm(), path)
+}
+
+// userName names the user uid: "alice (uid 1000)", or "uid 1000" when the
+// system does not know the name.
+func userName(uid int) string {
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil && u.Username != "" {
+		return fmt.Sprintf("%s (uid %d)", u.Username, uid)
+	}
+	return fmt.Sprintf("uid %d", uid)
 }

@@ -3,6 +3,7 @@
 package outputfile
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 )
@@ -13,3 +14,10 @@ func fileOwner(fs.FileInfo) (uid, gid int, ok bool) { return 0, 0, false }
 
 // keepOwner has nothing to keep on Windows (see fileOwner).
 func keepOwner(*os.File, fs.FileInfo) {}
+
+// unreadable explains why the existing file path could not be opened for
+// reading (err), and what to do.
+func unreadable(path string, err error) error {
+	return fmt.Errorf("%s cannot be read (%w); enrich reads it to keep the other builds' entries, so it left it as it is: "+
+		"make it readable for you, remove it, or choose another output path", path, err)
+}
