@@ -4,6 +4,7 @@ package outputfile
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -88,6 +89,37 @@ func TestOutputFileCases(t *testing.T) {
 			write: writeAsOther,
 			wantErr: []string{"enriched.json cannot be read by", "it belongs to", fmt.Sprintf("has mode %04o", unreadableMode()),
 				"chmod a+r", "remove it, or choose another output path"}},
+		{name: "a file enrich wrote at the bound is read back",
+			setup: func(t *testing.T, dir string) string {
+				// With the entry "web" it is MaxSize bytes.
+				return fillTo(t, filepath.Join(dir, "enriched.json"), MaxSize)
+			},
+			write: func(t *testing.T, path string) error {
+				if _, err := writeEntry(context.Background(), path, entry("web", "1"), nil); err != nil {
+					return err
+				}
+				if size := stat(t, path).Size(); size != MaxSize {
+					t.Errorf("the file has %d bytes, want %d", size, MaxSize)
+				}
+				_, err := writeEntry(context.Background(), path, entry("web", "2"), nil)
+				return err
+			},
+			check: func(t *testing.T, path string) {
+				if got := readOutput(t, path)["web"].ArtifactID; got != "2" {
+					t.Errorf("web has artifact %q, want 2", got)
+				}
+			}},
+		{name: "an entry that would take the file past the bound is refused, and the file stays readable",
+			setup: func(t *testing.T, dir string) string {
+				return fillTo(t, filepath.Join(dir, "enriched.json"), MaxSize+1)
+			},
+			wantErr: []string{"would grow to 16.0 MiB with the entry \"web\"", "more than the 16 MiB enrich reads back", "it was left as it is",
+				"remove the entries of builds you no longer need"},
+			check: func(t *testing.T, path string) {
+				if _, err := writeEntry(context.Background(), path, entry("pad-00000", "1"), nil); err != nil {
+					t.Errorf("replacing an entry with a smaller one: %v", err)
+				}
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -192,4 +224,42 @@ func mustEntries(t *testing.T, path string, names ...string) {
 	if len(got) != len(names) {
 		t.Errorf("entries %v, want %v", keysOf(got), names)
 	}
+}
+
+// fillTo writes at path an output file, as enrich writes it, of entries of
+// about 1 KiB ("pad-00000", ...), such that writing entry("web", "1") makes
+// it size bytes.
+func fillTo(t *testing.T, path string, size int) string {
+	t.Helper()
+	web, err := json.Marshal(entry("web", "1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := outputDoc{top: map[string]json.RawMessage{}, Builds: map[string]json.RawMessage{"web": web}}
+	pad := func(i, n int) json.RawMessage {
+		return json.RawMessage(fmt.Sprintf(`{"name":"pad-%05d","p":"%s"}`, i, strings.Repeat("x", n)))
+	}
+	encoded := func() []byte {
+		out, err := doc.encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	const n = 1000
+	line := len(`    "pad-00000": ,`+"\n") + len(pad(0, n))
+	entries := (size - len(encoded())) / line
+	for i := 0; i < entries; i++ {
+		doc.Builds[fmt.Sprintf("pad-%05d", i)] = pad(i, n)
+	}
+	last := fmt.Sprintf("pad-%05d", entries-1)
+	doc.Builds[last] = pad(entries-1, n+size-len(encoded()))
+	if got := len(encoded()); got != size {
+		t.Fatalf("the filled file would be %d bytes, want %d", got, size)
+	}
+	delete(doc.Builds, "web")
+	if err := os.WriteFile(path, encoded(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -19,8 +19,10 @@ import (
 // again.
 const lockRetry = 20 * time.Millisecond
 
-// MaxSize is the most enrich reads of an existing output file: 16 MiB.
-// A larger file is left as it is.
+// MaxSize is the most enrich reads of an existing output file, and the
+// most it writes, so that it can always read again what it wrote: 16 MiB.
+// A larger file is left as it is, and so is a file a new entry would make
+// larger.
 const MaxSize = 16 << 20
 
 // lockedOutput is the output file, open and locked against other writers.
@@ -76,18 +78,17 @@ func Write(ctx context.Context, path, key string, entry any, say func(string)) (
 		return nil, fmt.Errorf("encoding the entry of %s: %w", key, err)
 	}
 	doc.Builds[key] = raw
-	builds, err := json.Marshal(doc.Builds)
+	out, err := doc.encode()
 	if err != nil {
 		return nil, fmt.Errorf("encoding %s: %w", target, err)
 	}
-	doc.top["builds"] = builds
-
-	out, err := json.MarshalIndent(doc.top, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encoding %s: %w", target, err)
+	if len(out) > MaxSize {
+		return nil, fmt.Errorf("%s would grow to %.1f MiB with the entry %q, more than the %d MiB enrich reads back; it was left as it is "+
+			"(it holds %d entries): remove the entries of builds you no longer need, or choose another output path",
+			target, float64(len(out))/(1<<20), key, MaxSize>>20, len(doc.Builds)-1)
 	}
 	lock.beforeReplace()
-	if err := replaceFile(target, append(out, '\n'), old); err != nil {
+	if err := replaceFile(target, out, old); err != nil {
 		return nil, err
 	}
 	written = true

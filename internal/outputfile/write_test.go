@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -107,7 +108,14 @@ func TestWriteOutputKeepsForeignEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
-	if !strings.Contains(string(data), `"future_field": [`) {
+	var doc struct {
+		Builds map[string]any `json:"builds"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"name": "other", "future_field": []any{1.0, 2.0, 3.0}}
+	if !reflect.DeepEqual(doc.Builds["other"], want) {
 		t.Errorf("the other build's entry was rewritten:\n%s", data)
 	}
 }
