@@ -120,6 +120,33 @@ func TestOutputFileCases(t *testing.T) {
 					t.Errorf("replacing an entry with a smaller one: %v", err)
 				}
 			}},
+		{name: "a file that cannot be replaced by renaming (EBUSY, as a bind mount) is written in place",
+			setup: func(t *testing.T, dir string) string {
+				failRename(t, syscall.EBUSY)
+				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {"old": {"name": "old"}}}`, 0o644)
+			},
+			write: func(t *testing.T, path string) error {
+				before := stat(t, path)
+				_, err := writeEntry(context.Background(), path, entry("web", "1"), nil)
+				if !os.SameFile(before, stat(t, path)) {
+					t.Errorf("the file was replaced, want it written in place")
+				}
+				return err
+			},
+			check: func(t *testing.T, path string) { mustEntries(t, path, "old", "web") }},
+		{name: "a real bind-mounted file is written in place", root: true,
+			setup: func(t *testing.T, dir string) string {
+				fileWith(t, filepath.Join(dir, "source.json"), `{"builds": {"old": {"name": "old"}}}`, 0o644)
+				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {}}`, 0o644)
+			},
+			write: func(t *testing.T, path string) error {
+				return writeThroughBindMount(t, filepath.Join(filepath.Dir(path), "source.json"), path)
+			},
+			check: func(t *testing.T, path string) {
+				// What the mount showed was the source file.
+				mustEntries(t, filepath.Join(filepath.Dir(path), "source.json"), "old", "web")
+				mustContent(t, path, `{"builds": {}}`)
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -170,6 +197,12 @@ func unreadableMode() fs.FileMode {
 		return 0o600
 	}
 	return 0o200
+}
+
+// failRename makes renaming over the output fail with errno for the test.
+func failRename(t *testing.T, errno syscall.Errno) {
+	rename = func(from, to string) error { return &os.LinkError{Op: "rename", Old: from, New: to, Err: errno} }
+	t.Cleanup(func() { rename = os.Rename })
 }
 
 // umask sets the process's umask for the test.

@@ -63,6 +63,10 @@ func lockOutput(ctx context.Context, target string, say func(string)) (*lockedOu
 	}
 }
 
+// openNoFollow are the flags that open a file for writing only when it is
+// not a symlink, and without blocking when it is a FIFO or device.
+const openNoFollow = unix.O_NOFOLLOW | unix.O_NONBLOCK
+
 // openOutput opens target read-only and non-blocking, creating it when it
 // does not exist, and refuses anything but a regular file.
 func openOutput(target string) (*os.File, bool, error) {

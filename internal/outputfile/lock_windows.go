@@ -16,6 +16,9 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/filelock"
 )
 
+// openNoFollow has no flags to add on Windows.
+const openNoFollow = 0
+
 // lockOutput takes an exclusive lock keyed by target's path in the user's
 // temporary directory (Windows cannot rename over a file that is open, so
 // the output itself cannot be the lock), then opens target, creating it

@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"syscall"
 )
+
+// rename is os.Rename; tests make it fail as it fails on a bind mount.
+var rename = os.Rename
 
 // newFileMode is the mode of an output file enrich creates, whatever the
 // umask: readable by all, like the images' metadata it holds, so that a
@@ -60,8 +64,40 @@ func replaceFile(path string, data []byte, old fs.FileInfo) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("closing %s: %w", name, err)
 	}
-	if err = os.Rename(name, path); err != nil {
-		return fmt.Errorf("replacing %s: %w", path, err)
+	if err = rename(name, path); err != nil {
+		if !errors.Is(err, syscall.EBUSY) && !errors.Is(err, syscall.EXDEV) {
+			return fmt.Errorf("replacing %s: %w", path, err)
+		}
+		// path is a mount point (a file bind-mounted into a container,
+		// say): it cannot be replaced, only written.
+		_ = os.Remove(name)
+		return rewriteInPlace(path, data, old)
 	}
 	return nil
+}
+
+// rewriteInPlace writes data over the file at path, which must still be
+// old, the file the lock holder read: for a file that cannot be replaced
+// by renaming. The lock keeps other writers out; a reader that does not
+// take the lock may see the file half written.
+func rewriteInPlace(path string, data []byte, old fs.FileInfo) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|openNoFollow, 0) //nolint:gosec // the user's output, locked
+	if err != nil {
+		return fmt.Errorf("%s cannot be replaced by renaming (it is a mount point, such as a file bind-mounted into a container), "+
+			"and writing it in place failed: %w", path, err)
+	}
+	defer func() { _ = f.Close() }()
+	if fi, err := f.Stat(); err != nil || old == nil || !os.SameFile(fi, old) {
+		return fmt.Errorf("%s changed while enrich was writing it; run the build again", path)
+	}
+	if _, err := f.WriteAt(data, 0); err != nil {
+		return fmt.Errorf("writing %s in place: %w", path, err)
+	}
+	if err := f.Truncate(int64(len(data))); err != nil {
+		return fmt.Errorf("writing %s in place: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", path, err)
+	}
+	return f.Close()
 }
