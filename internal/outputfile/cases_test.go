@@ -147,6 +147,28 @@ func TestOutputFileCases(t *testing.T) {
 				mustEntries(t, filepath.Join(filepath.Dir(path), "source.json"), "old", "web")
 				mustContent(t, path, `{"builds": {}}`)
 			}},
+		{name: "a file with two builds keys is not an output file, and is left as it is",
+			setup: func(t *testing.T, dir string) string {
+				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {"a": {}}, "builds": {"b": {}}}`, 0o644)
+			},
+			wantErr: []string{"is not an enrich output file", `it has the key "builds" twice`, "it was left as it is"}},
+		{name: "a file with a build's key twice is not an output file, and is left as it is",
+			setup: func(t *testing.T, dir string) string {
+				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {"a": {"n": 1}, "b": {}, "a": {"n": 2}}}`, 0o644)
+			},
+			wantErr: []string{"is not an enrich output file", `its "builds" has the key "a" twice`, "it was left as it is"}},
+		{name: "a key twice inside an entry or another top-level value is kept as written",
+			setup: func(t *testing.T, dir string) string {
+				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {"a": {"n": 1, "n": 2}}, "meta": {"x": 1, "x": 2}}`, 0o644)
+			},
+			check: func(t *testing.T, path string) {
+				mustEntries(t, path, "a", "web")
+				for _, w := range []string{`"a": {"n":1,"n":2}`, `"meta": {"x":1,"x":2}`} {
+					if b, _ := os.ReadFile(path); !strings.Contains(string(b), w) {
+						t.Errorf("the file does not hold %s:\n%s", w, b)
+					}
+				}
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -52,5 +52,57 @@ func readOutputFile(f *os.File, path string) (outputDoc, fs.FileInfo, error) {
 	if doc.Builds == nil {
 		return doc, fi, refuse(errors.New(`"builds" is null`))
 	}
+	if err := duplicateKey(data); err != nil {
+		return doc, fi, refuse(err)
+	}
 	return doc, fi, nil
+}
+
+// duplicateKey reports a key that the top-level object of data, or its
+// "builds" object, has twice: JSON decoders keep one of the two values, so
+// rewriting such a file would lose the other. data is a valid JSON object.
+func duplicateKey(data []byte) error {
+	seen := map[string]bool{}
+	return eachKey(data, func(key string, value json.RawMessage) error {
+		if seen[key] {
+			return fmt.Errorf("it has the key %q twice, and rewriting it would lose one of them", key)
+		}
+		seen[key] = true
+		if key != "builds" {
+			return nil
+		}
+		builds := map[string]bool{}
+		return eachKey(value, func(key string, _ json.RawMessage) error {
+			if builds[key] {
+				return fmt.Errorf(`its "builds" has the key %q twice, and rewriting it would lose one of them`, key)
+			}
+			builds[key] = true
+			return nil
+		})
+	})
+}
+
+// eachKey calls f with each key of the JSON object data and its value, in
+// the order they are written, until f returns an error. A value that is not
+// an object has no keys.
+func eachKey(data []byte, f func(key string, value json.RawMessage) error) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return err
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := t.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return err
+		}
+		if err := f(key, value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
