@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,7 +16,9 @@ import (
 
 // bindMountEnv makes the test binary bind-mount one file over another in
 // its own mount namespace and write the entry "web" to the mount point:
-// its value is "source|mount point".
+// its value is "source|mount point"; or, when it is "ro|directory",
+// mount the directory read-only and write the entry "web" to its file
+// enriched.json.
 const bindMountEnv = "ENRICH_TEST_BIND_MOUNT"
 
 // skipExit is bindMountChild's exit status when it may not mount.
@@ -45,6 +48,9 @@ func writeThroughBindMount(t *testing.T, source, mountPoint string) error {
 // namespace.
 func bindMountChild(spec string) int {
 	source, mountPoint, _ := strings.Cut(spec, "|")
+	if source == "ro" {
+		return readOnlyChild(mountPoint)
+	}
 	if err := unix.Mount(source, mountPoint, "", unix.MS_BIND, ""); err != nil {
 		fmt.Fprintln(os.Stderr, "mount:", err)
 		return skipExit
@@ -61,6 +67,31 @@ func bindMountChild(spec string) int {
 		return 1
 	}
 	if _, err := writeEntry(context.Background(), mountPoint, entry("web", "1"), nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// writeOnReadOnlyMount writes the entry "web" to dir/enriched.json while
+// dir is mounted read-only, in a private mount namespace as
+// writeThroughBindMount does.
+func writeOnReadOnlyMount(t *testing.T, dir string) error {
+	t.Helper()
+	return writeThroughBindMount(t, "ro", dir)
+}
+
+// readOnlyChild is the writer of writeOnReadOnlyMount.
+func readOnlyChild(dir string) int {
+	if err := unix.Mount(dir, dir, "", unix.MS_BIND, ""); err != nil {
+		fmt.Fprintln(os.Stderr, "mount:", err)
+		return skipExit
+	}
+	if err := unix.Mount("", dir, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+		fmt.Fprintln(os.Stderr, "mount:", err)
+		return skipExit
+	}
+	if _, err := writeEntry(context.Background(), filepath.Join(dir, "enriched.json"), entry("web", "1"), nil); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

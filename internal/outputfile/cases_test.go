@@ -27,7 +27,9 @@ type outputCase struct {
 	write func(t *testing.T, path string) error
 	// wantErr are the parts of the error a build shows; none: it writes.
 	wantErr []string
-	check   func(t *testing.T, path string)
+	// notInErr are what the error must not say.
+	notInErr []string
+	check    func(t *testing.T, path string)
 }
 
 // TestOutputFileCases: how enrich writes its output file in the cases an
@@ -169,6 +171,30 @@ func TestOutputFileCases(t *testing.T) {
 					}
 				}
 			}},
+		{name: "a new file in a directory that is not writable: the message names the directory",
+			setup: func(t *testing.T, dir string) string {
+				return filepath.Join(notWritable(t, dir), "enriched.json")
+			},
+			write:    writeAsOther,
+			wantErr:  []string{"enriched.json cannot be written: its directory", "is not writable by", "it belongs to", "make the directory writable"},
+			notInErr: []string{"enrich-tmp", "temporary"}},
+		{name: "an existing file in a directory that is not writable: the message names the directory",
+			setup: func(t *testing.T, dir string) string {
+				dir = notWritable(t, dir)
+				path := filepath.Join(dir, "enriched.json")
+				withWritable(t, dir, func() { fileWith(t, path, `{"builds": {}}`, 0o644) })
+				return path
+			},
+			write:    writeAsOther,
+			wantErr:  []string{"enriched.json cannot be written: its directory", "is not writable by", "it belongs to", "make the directory writable"},
+			notInErr: []string{"enrich-tmp", "temporary"}},
+		{name: "a directory on a read-only file system: the message says so", root: true,
+			setup: func(t *testing.T, dir string) string {
+				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {}}`, 0o644)
+			},
+			write:    func(t *testing.T, path string) error { return writeOnReadOnlyMount(t, filepath.Dir(path)) },
+			wantErr:  []string{"enriched.json cannot be written: its directory", "is on a read-only file system"},
+			notInErr: []string{"enrich-tmp", "temporary"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,6 +221,11 @@ func TestOutputFileCases(t *testing.T) {
 				for _, w := range tc.wantErr {
 					if !strings.Contains(err.Error(), w) {
 						t.Errorf("error %q does not say %q", err, w)
+					}
+				}
+				for _, w := range tc.notInErr {
+					if strings.Contains(err.Error(), w) {
+						t.Errorf("error %q says %q", err, w)
 					}
 				}
 				if after, _ := os.ReadFile(path); string(after) != string(before) {
@@ -225,6 +256,37 @@ func unreadableMode() fs.FileMode {
 func failRename(t *testing.T, errno syscall.Errno) {
 	rename = func(from, to string) error { return &os.LinkError{Op: "rename", Old: from, New: to, Err: errno} }
 	t.Cleanup(func() { rename = os.Rename })
+}
+
+// notWritable returns a new directory in dir that writeAsOther cannot
+// write: root's directory, or the test user's with mode 0555.
+func notWritable(t *testing.T, dir string) string {
+	t.Helper()
+	dir = filepath.Join(dir, "read-only")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 {
+		setMode(t, dir, 0o555)
+		t.Cleanup(func() { setMode(t, dir, 0o755) })
+	}
+	return dir
+}
+
+// withWritable runs f while the test user may write dir.
+func withWritable(t *testing.T, dir string, f func()) {
+	t.Helper()
+	mode := stat(t, dir).Mode().Perm()
+	setMode(t, dir, 0o755)
+	f()
+	setMode(t, dir, mode)
+}
+
+func setMode(t *testing.T, path string, mode fs.FileMode) {
+	t.Helper()
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // umask sets the process's umask for the test.

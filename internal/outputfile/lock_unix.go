@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -90,6 +91,8 @@ func openOutput(target string) (*os.File, bool, error) {
 			return nil, false, fmt.Errorf("opening %s: it became a symlink while enrich was writing; run the build again", target)
 		case !created && (errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM)):
 			return nil, false, unreadable(target, err)
+		case created && cannotCreate(err):
+			return nil, false, notWritableDir(filepath.Dir(target), target, err)
 		}
 		return nil, false, fmt.Errorf("opening %s: %w", target, &os.PathError{Op: "open", Path: target, Err: err})
 	}

@@ -48,8 +48,11 @@ func lockOutput(ctx context.Context, target string, say func(string)) (*lockedOu
 	f, err := os.OpenFile(target, os.O_RDONLY|os.O_CREATE, 0o644) //nolint:gosec // the user's output option
 	if err != nil {
 		_ = lock.Unlock()
-		if !created && errors.Is(err, fs.ErrPermission) {
+		switch {
+		case !created && errors.Is(err, fs.ErrPermission):
 			return nil, unreadable(target, err)
+		case created && cannotCreate(err):
+			return nil, notWritableDir(filepath.Dir(target), target, err)
 		}
 		return nil, fmt.Errorf("opening %s: %w", target, err)
 	}

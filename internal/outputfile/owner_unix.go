@@ -3,6 +3,7 @@
 package outputfile
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -62,4 +63,24 @@ func userName(uid int) string {
 		return fmt.Sprintf("%s (uid %d)", u.Username, uid)
 	}
 	return fmt.Sprintf("uid %d", uid)
+}
+
+// notWritableDir explains why enrich could not create a file (err) in dir,
+// the directory of the output path: the directory is not writable, by its
+// mode or because its file system is read-only.
+func notWritableDir(dir, path string, err error) error {
+	if errors.Is(err, syscall.EROFS) {
+		return fmt.Errorf("%s cannot be written: its directory %s is on a read-only file system; "+
+			"choose an output path on a writable one", path, dir)
+	}
+	fi, serr := os.Stat(dir)
+	uid, _, ok := fileOwner(fi)
+	if serr != nil || !ok {
+		return fmt.Errorf("%s cannot be written: its directory %s is not writable by %s (%w); "+
+			"enrich writes the output by putting a new file in its place: make the directory writable or choose another output path",
+			path, dir, userName(os.Geteuid()), err)
+	}
+	return fmt.Errorf("%s cannot be written: its directory %s is not writable by %s: it belongs to %s and has mode %04o; "+
+		"enrich writes the output by putting a new file in its place: make the directory writable or choose another output path",
+		path, dir, userName(os.Geteuid()), userName(uid), fi.Mode().Perm())
 }

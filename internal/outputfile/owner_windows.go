@@ -21,3 +21,11 @@ func unreadable(path string, err error) error {
 	return fmt.Errorf("%s cannot be read (%w); enrich reads it to keep the other builds' entries, so it left it as it is: "+
 		"make it readable for you, remove it, or choose another output path", path, err)
 }
+
+// notWritableDir explains why enrich could not create a file (err) in dir,
+// the directory of the output path.
+func notWritableDir(dir, path string, err error) error {
+	return fmt.Errorf("%s cannot be written: its directory %s is not writable for you (%w); "+
+		"enrich writes the output by putting a new file in its place: make the directory writable or choose another output path",
+		path, dir, err)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -34,12 +35,19 @@ func replacementMode(old fs.FileInfo) fs.FileMode {
 // crashed run left is replaced.
 func replaceFile(path string, data []byte, old fs.FileInfo) (err error) {
 	name := tempName(path)
-	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("removing the leftover temporary file %s: %w", name, err)
+	// Only a file that is there is removed: on a read-only file system,
+	// removing one that is not fails too.
+	if _, err := os.Lstat(name); err == nil {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing the leftover temporary file %s: %w", name, err)
+		}
 	}
 	mode := replacementMode(old)
 	tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode) //nolint:gosec // beside the user's output
 	if err != nil {
+		if cannotCreate(err) {
+			return notWritableDir(filepath.Dir(path), path, err)
+		}
 		return fmt.Errorf("creating a temporary file for %s: %w", path, err)
 	}
 	defer func() {
@@ -74,6 +82,12 @@ func replaceFile(path string, data []byte, old fs.FileInfo) (err error) {
 		return rewriteInPlace(path, data, old)
 	}
 	return nil
+}
+
+// cannotCreate reports whether err, from creating a file, says that its
+// directory is not writable.
+func cannotCreate(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
 }
 
 // rewriteInPlace writes data over the file at path, which must still be
