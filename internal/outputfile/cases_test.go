@@ -363,14 +363,15 @@ func fillTo(t *testing.T, path string, size int) string {
 		}
 		return out
 	}
+	// Each entry adds its line: indent, key, value, comma and newline.
 	const n = 1000
 	line := len(`    "pad-00000": ,`+"\n") + len(pad(0, n))
-	entries := (size - len(encoded())) / line
+	rest := size - len(encoded())
+	entries := rest / line
 	for i := 0; i < entries; i++ {
 		doc.Builds[fmt.Sprintf("pad-%05d", i)] = pad(i, n)
 	}
-	last := fmt.Sprintf("pad-%05d", entries-1)
-	doc.Builds[last] = pad(entries-1, n+size-len(encoded()))
+	doc.Builds[fmt.Sprintf("pad-%05d", entries-1)] = pad(entries-1, n+rest-entries*line)
 	if got := len(encoded()); got != size {
 		t.Fatalf("the filled file would be %d bytes, want %d", got, size)
 	}
