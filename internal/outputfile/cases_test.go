@@ -42,6 +42,15 @@ func TestOutputFileCases(t *testing.T) {
 				return filepath.Join(dir, "enriched.json")
 			},
 			check: func(t *testing.T, path string) { mustMode(t, path, 0o644) }},
+		{name: "the directories it creates are 0755 whatever the umask",
+			setup: func(t *testing.T, dir string) string {
+				umask(t, 0o077)
+				return filepath.Join(dir, "out", "amis", "enriched.json")
+			},
+			check: func(t *testing.T, path string) {
+				mustMode(t, filepath.Dir(path), 0o755)
+				mustMode(t, filepath.Dir(filepath.Dir(path)), 0o755)
+			}},
 		{name: "a file its owner can read keeps its mode",
 			setup: func(t *testing.T, dir string) string {
 				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {}}`, 0o640)
@@ -176,7 +185,7 @@ func TestOutputFileCases(t *testing.T) {
 				return filepath.Join(notWritable(t, dir), "enriched.json")
 			},
 			write:    writeAsOther,
-			wantErr:  []string{"enriched.json cannot be written: its directory", "is not writable by", "it belongs to", "make the directory writable"},
+			wantErr:  []string{"enriched.json cannot be written: the directory", "is not writable by", "it belongs to", "make the directory writable"},
 			notInErr: []string{"enrich-tmp", "temporary"}},
 		{name: "an existing file in a directory that is not writable: the message names the directory",
 			setup: func(t *testing.T, dir string) string {
@@ -186,14 +195,14 @@ func TestOutputFileCases(t *testing.T) {
 				return path
 			},
 			write:    writeAsOther,
-			wantErr:  []string{"enriched.json cannot be written: its directory", "is not writable by", "it belongs to", "make the directory writable"},
+			wantErr:  []string{"enriched.json cannot be written: the directory", "is not writable by", "it belongs to", "make the directory writable"},
 			notInErr: []string{"enrich-tmp", "temporary"}},
 		{name: "a directory on a read-only file system: the message says so", root: true,
 			setup: func(t *testing.T, dir string) string {
 				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {}}`, 0o644)
 			},
 			write:    func(t *testing.T, path string) error { return writeOnReadOnlyMount(t, filepath.Dir(path)) },
-			wantErr:  []string{"enriched.json cannot be written: its directory", "is on a read-only file system"},
+			wantErr:  []string{"enriched.json cannot be written: the directory", "is on a read-only file system"},
 			notInErr: []string{"enrich-tmp", "temporary"}},
 	}
 	for _, tc := range cases {

@@ -70,17 +70,17 @@ func userName(uid int) string {
 // mode or because its file system is read-only.
 func notWritableDir(dir, path string, err error) error {
 	if errors.Is(err, syscall.EROFS) {
-		return fmt.Errorf("%s cannot be written: its directory %s is on a read-only file system; "+
+		return fmt.Errorf("%s cannot be written: the directory %s is on a read-only file system; "+
 			"choose an output path on a writable one", path, dir)
 	}
 	fi, serr := os.Stat(dir)
 	uid, _, ok := fileOwner(fi)
 	if serr != nil || !ok {
-		return fmt.Errorf("%s cannot be written: its directory %s is not writable by %s (%w); "+
+		return fmt.Errorf("%s cannot be written: the directory %s is not writable by %s (%w); "+
 			"enrich writes the output by putting a new file in its place: make the directory writable or choose another output path",
 			path, dir, userName(os.Geteuid()), err)
 	}
-	return fmt.Errorf("%s cannot be written: its directory %s is not writable by %s: it belongs to %s and has mode %04o; "+
+	return fmt.Errorf("%s cannot be written: the directory %s is not writable by %s: it belongs to %s and has mode %04o; "+
 		"enrich writes the output by putting a new file in its place: make the directory writable or choose another output path",
 		path, dir, userName(os.Geteuid()), userName(uid), fi.Mode().Perm())
 }

@@ -25,7 +25,7 @@ func unreadable(path string, err error) error {
 // notWritableDir explains why enrich could not create a file (err) in dir,
 // the directory of the output path.
 func notWritableDir(dir, path string, err error) error {
-	return fmt.Errorf("%s cannot be written: its directory %s is not writable for you (%w); "+
+	return fmt.Errorf("%s cannot be written: the directory %s is not writable for you (%w); "+
 		"enrich writes the output by putting a new file in its place: make the directory writable or choose another output path",
 		path, dir, err)
 }
