@@ -3,7 +3,6 @@ package outputfile_test
 import (
 	"context"
 	"fmt"
-	"log"
 	"os"
 	"path/filepath"
 
@@ -15,14 +14,14 @@ import (
 func Example() {
 	dir, err := os.MkdirTemp("", "outputfile-example")
 	if err != nil {
-		log.Fatal(err)
+		panic(err)
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
 	path := filepath.Join(dir, "out", "enriched.json")
 
 	// Configure checks the path before any build runs.
 	if _, err := outputfile.Resolve(path); err != nil {
-		log.Fatal(err)
+		panic(err)
 	}
 	type build struct {
 		Name   string            `json:"name"`
@@ -36,7 +35,7 @@ func Example() {
 	} {
 		replaced, err := outputfile.Write(ctx, path, "amazon-ebs."+b.Name, b, nil)
 		if err != nil {
-			log.Fatal(err)
+			panic(err)
 		}
 		if replaced != nil {
 			fmt.Printf("replaced %s\n", replaced)
@@ -44,7 +43,7 @@ func Example() {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		log.Fatal(err)
+		panic(err)
 	}
 	fmt.Print(string(data))
 	// The files that never count as a change of the work tree.
