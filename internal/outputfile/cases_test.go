@@ -390,3 +390,18 @@ func fillTo(t *testing.T, path string, size int) string {
 	}
 	return path
 }
+
+func keysOf(m map[string]testEntry) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func mustContent(t *testing.T, path, want string) {
+	t.Helper()
+	if data, err := os.ReadFile(path); err != nil || string(data) != want {
+		t.Errorf("%s = %q (%v), want it unchanged: %q", path, data, err, want)
+	}
+}

@@ -136,7 +136,7 @@ func lockHolder(f *os.File) string {
 		return "another process"
 	}
 	defer func() { _ = locks.Close() }()
-	dev := uint64(st.Dev) //nolint:unconvert // Dev is uint32 on some systems
+	dev := uint64(st.Dev) //nolint:unconvert,gosec // Dev is uint32 or int32 on some systems; a device number is never negative
 	id := fmt.Sprintf("%02x:%02x:%d", unix.Major(dev), unix.Minor(dev), st.Ino)
 	sc := bufio.NewScanner(locks)
 	for sc.Scan() {

@@ -8,11 +8,8 @@ import (
 	"os"
 )
 
-// fileOwner has no owner to tell on Windows, where a file's access is its
+// keepOwner has nothing to keep on Windows, where a file's access is its
 // ACL, which a new file inherits from its directory.
-func fileOwner(fs.FileInfo) (uid, gid int, ok bool) { return 0, 0, false }
-
-// keepOwner has nothing to keep on Windows (see fileOwner).
 func keepOwner(*os.File, fs.FileInfo) {}
 
 // unreadable explains why the existing file path could not be opened for

@@ -191,14 +191,6 @@ func TestWriteOutputConcurrentProcesses(t *testing.T) {
 	}
 }
 
-func keysOf(m map[string]testEntry) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
 // Rule 3: the output is written through a symlink to its target, which is
 // replaced atomically in its own directory; the link stays a link. No lock
 // or temporary file is left anywhere, and top-level keys enrich does not own
@@ -249,12 +241,5 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func mustContent(t *testing.T, path, want string) {
-	t.Helper()
-	if data, err := os.ReadFile(path); err != nil || string(data) != want {
-		t.Errorf("%s = %q (%v), want it unchanged: %q", path, data, err, want)
 	}
 }
