@@ -158,6 +158,15 @@ func TestOutputFileCases(t *testing.T) {
 				mustEntries(t, filepath.Join(filepath.Dir(path), "source.json"), "old", "web")
 				mustContent(t, path, `{"builds": {}}`)
 			}},
+		{name: "a file an older version wrote, indented, is read and rewritten one entry a line",
+			setup: func(t *testing.T, dir string) string {
+				return fileWith(t, filepath.Join(dir, "enriched.json"),
+					"{\n  \"builds\": {\n    \"old\": {\n      \"name\": \"old\"\n    }\n  },\n  \"owner\": \"ops\"\n}\n", 0o644)
+			},
+			check: func(t *testing.T, path string) {
+				mustContent(t, path, "{\n  \"builds\": {\n    \"old\": {\"name\":\"old\"},\n"+
+					"    \"web\": {\"name\":\"web\",\"artifact_id\":\"1\",\"labels\":{\"git_commit\":\"1\"}}\n  },\n  \"owner\": \"ops\"\n}\n")
+			}},
 		{name: "a file with two builds keys is not an output file, and is left as it is",
 			setup: func(t *testing.T, dir string) string {
 				return fileWith(t, filepath.Join(dir, "enriched.json"), `{"builds": {"a": {}}, "builds": {"b": {}}}`, 0o644)
@@ -402,6 +411,6 @@ func keysOf(m map[string]testEntry) []string {
 func mustContent(t *testing.T, path, want string) {
 	t.Helper()
 	if data, err := os.ReadFile(path); err != nil || string(data) != want {
-		t.Errorf("%s = %q (%v), want it unchanged: %q", path, data, err, want)
+		t.Errorf("%s = %q (%v), want %q", path, data, err, want)
 	}
 }

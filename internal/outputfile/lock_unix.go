@@ -75,10 +75,10 @@ func openOutput(target string) (*os.File, bool, error) {
 	fd, err := unix.Open(target, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, uint32(newFileMode))
 	if err == nil {
 		// The mode Open gave went through the umask.
-		err = unix.Fchmod(fd, uint32(newFileMode))
-		if err != nil {
+		if err := unix.Fchmod(fd, uint32(newFileMode)); err != nil {
 			_ = unix.Close(fd)
 			_ = os.Remove(target)
+			return nil, false, fmt.Errorf("setting the mode of %s: %w", target, err)
 		}
 	}
 	if errors.Is(err, unix.EEXIST) {
