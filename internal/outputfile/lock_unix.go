@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -63,18 +64,35 @@ func lockOutput(ctx context.Context, target string, say func(string)) (*lockedOu
 	}
 }
 
+// openNoFollow are the flags that open a file for writing only when it is
+// not a symlink, and without blocking when it is a FIFO or device.
+const openNoFollow = unix.O_NOFOLLOW | unix.O_NONBLOCK
+
 // openOutput opens target read-only and non-blocking, creating it when it
 // does not exist, and refuses anything but a regular file.
 func openOutput(target string) (*os.File, bool, error) {
 	created := true
-	fd, err := unix.Open(target, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0o644)
+	fd, err := unix.Open(target, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, uint32(newFileMode))
+	if err == nil {
+		// The mode Open gave went through the umask.
+		if err := unix.Fchmod(fd, uint32(newFileMode)); err != nil {
+			_ = unix.Close(fd)
+			_ = os.Remove(target)
+			return nil, false, fmt.Errorf("setting the mode of %s: %w", target, err)
+		}
+	}
 	if errors.Is(err, unix.EEXIST) {
 		created = false
 		fd, err = unix.Open(target, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
 	}
 	if err != nil {
-		if errors.Is(err, unix.ELOOP) {
+		switch {
+		case errors.Is(err, unix.ELOOP):
 			return nil, false, fmt.Errorf("opening %s: it became a symlink while enrich was writing; run the build again", target)
+		case !created && (errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM)):
+			return nil, false, unreadable(target, err)
+		case created && cannotCreate(err):
+			return nil, false, notWritableDir(filepath.Dir(target), target, err)
 		}
 		return nil, false, fmt.Errorf("opening %s: %w", target, &os.PathError{Op: "open", Path: target, Err: err})
 	}
@@ -118,7 +136,7 @@ func lockHolder(f *os.File) string {
 		return "another process"
 	}
 	defer func() { _ = locks.Close() }()
-	dev := uint64(st.Dev) //nolint:unconvert // Dev is uint32 on some systems
+	dev := uint64(st.Dev) //nolint:unconvert,gosec // Dev is uint32 or int32 on some systems; a device number is never negative
 	id := fmt.Sprintf("%02x:%02x:%d", unix.Major(dev), unix.Minor(dev), st.Ino)
 	sc := bufio.NewScanner(locks)
 	for sc.Scan() {

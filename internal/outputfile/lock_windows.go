@@ -16,6 +16,9 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/filelock"
 )
 
+// openNoFollow has no flags to add on Windows.
+const openNoFollow = 0
+
 // lockOutput takes an exclusive lock keyed by target's path in the user's
 // temporary directory (Windows cannot rename over a file that is open, so
 // the output itself cannot be the lock), then opens target, creating it
@@ -45,6 +48,12 @@ func lockOutput(ctx context.Context, target string, say func(string)) (*lockedOu
 	f, err := os.OpenFile(target, os.O_RDONLY|os.O_CREATE, 0o644) //nolint:gosec // the user's output option
 	if err != nil {
 		_ = lock.Unlock()
+		switch {
+		case !created && errors.Is(err, fs.ErrPermission):
+			return nil, unreadable(target, err)
+		case created && cannotCreate(err):
+			return nil, notWritableDir(filepath.Dir(target), target, err)
+		}
 		return nil, fmt.Errorf("opening %s: %w", target, err)
 	}
 	return &lockedOutput{

@@ -14,8 +14,12 @@ import (
 const writerEnv = "ENRICH_TEST_OUTPUT_WRITER"
 
 // TestMain runs the writer processes of TestWriteOutputConcurrentProcesses
-// and TestWriteOutputOtherUsersLeftovers, and otherwise the tests.
+// and TestWriteOutputOtherUsersLeftovers, the writer behind a bind mount of
+// TestOutputFileCases, and otherwise the tests.
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(bindMountEnv); spec != "" {
+		os.Exit(bindMountChild(spec))
+	}
 	if spec := os.Getenv(writerEnv); spec != "" {
 		parts := strings.Split(spec, "|")
 		proc, _ := strconv.Atoi(parts[1])

@@ -123,7 +123,7 @@ func OwnFiles(path string) []string {
 		return nil
 	}
 	files := []string{path, tempName(path)}
-	if target, err := Resolve(path); err == nil {
+	if target, err := Resolve(path); err == nil && target != path {
 		files = append(files, target, tempName(target))
 	}
 	return files
