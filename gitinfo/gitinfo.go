@@ -110,27 +110,6 @@ type Facts struct {
 	Unknown map[string]string
 }
 
-// CI describes a CI run as told by the environment.
-type CI struct {
-	// Provider is one of "github-actions", "gitlab-ci", "jenkins",
-	// "circleci", "azure-pipelines", "bitbucket-pipelines", "buildkite",
-	// "travis-ci", "teamcity".
-	Provider string
-	// RunID identifies the run (pipeline, workflow or build) at the provider.
-	RunID string
-	// RunURL links to the run; credentials stripped.
-	RunURL string
-	// Branch is the branch the CI says it builds (the source branch for a
-	// pull request).
-	Branch string
-	// Tag is the tag the CI says it builds.
-	Tag string
-	// Commit is the commit the CI says it builds.
-	Commit string
-	// PullRequest is the PR/MR number or id when the run is for one.
-	PullRequest string
-}
-
 func (f *Facts) unknown(fact, format string, args ...any) {
 	if f.Unknown == nil {
 		f.Unknown = map[string]string{}
