@@ -106,6 +106,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 		Packer:     c.PackerCoreVersion,
 		BuildName:  c.PackerBuildName,
 		Builder:    c.PackerBuilderType,
+		Parent:     c.parentImage(imageState, generated),
 		Generated:  generated,
 		UserLabels: c.renderLabels(ui, generated),
 		Secrets:    knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, generated),
