@@ -2,6 +2,7 @@ package postprocessor
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,6 +47,8 @@ import (
 //	  (builder/digitalocean/artifact.go, builder/hcloud/artifact.go,
 //	  builder/oci/artifact.go and builder/classic/artifact.go, builder/openstack/artifact.go)
 //	proxmox, qemu: no source named
+//	null, file (hashicorp/packer): placeholders that name nothing (corePlaceholders); file
+//	  with a `source` file names that file
 var (
 	parentNameKeys    = []string{"SourceAMIName", "SourceImageName"}
 	parentOwnerKeys   = []string{"SourceAMIOwner", "SourceAMIOwnerName", "SourceImageFolderID"}
@@ -116,14 +119,21 @@ func firstNamed(generated map[string]interface{}, keys []string) string {
 	return ""
 }
 
+// corePlaceholders are the SourceImageIDs the builders of Packer core give
+// an image that has no source (hashicorp/packer): "null", the null
+// builder's (builder/null/artifact_export.go), and the file builder's when
+// the template gives `content` rather than a `source` file
+// (builder/file/builder.go).
+var corePlaceholders = []string{"null", "<no-defined-source-file>"}
+
 // named returns v as a value a parent label can hold: a string that is not
 // one of the placeholders builders set for what they could not read
-// (ERR_SOURCE_IMAGE_DIGEST_NOT_FOUND), with any credentials removed from a
-// URL (an Azure VHD's image_url may carry a SAS token).
+// (ERR_SOURCE_IMAGE_DIGEST_NOT_FOUND) or have not (corePlaceholders), with any credentials removed from a URL (an Azure VHD's
+// image_url may carry a SAS token).
 func named(v interface{}) string {
 	s, ok := stringValue(v)
 	s = strings.TrimSpace(s)
-	if !ok || s == "" || strings.HasPrefix(s, "ERR_") && strings.HasSuffix(s, "_NOT_FOUND") {
+	if !ok || s == "" || slices.Contains(corePlaceholders, s) || strings.HasPrefix(s, "ERR_") && strings.HasSuffix(s, "_NOT_FOUND") {
 		return ""
 	}
 	if strings.Contains(s, "://") {
