@@ -52,6 +52,7 @@ func TestParentLabelsPerBuilder(t *testing.T) {
 		generated map[interface{}]interface{}
 		want      map[string]string // parent labels by snake name
 	}{
+		// hashicorp/packer-plugin-amazon builder/common/interpolate_build_info.go, builder/common/artifact.go
 		{"amazon-ebs: SourceAMI is every region's SourceImageID; name, owner account and creation time",
 			nil, []*image.Image{img("ami-1", "ami-0f3c"), img("ami-2", "ami-0f3c")},
 			map[interface{}]interface{}{"BuildRegion": "us-east-1", "SourceAMI": "ami-0f3c",
@@ -66,10 +67,12 @@ func TestParentLabelsPerBuilder(t *testing.T) {
 				"SourceAMIOwner": "137112412989", "SourceAMIOwnerName": "amazon", "SourceAMICreationDate": "2026-10-02T01:02:03.000Z"},
 			map[string]string{"source_image_id": "ami-0a1b", "source_image_name": "al2023-ami-2023.6.20261001.0-kernel-6.1-x86_64",
 				"source_image_owner": "137112412989", "source_image_created": "2026-10-02T01:02:03Z"}},
+		// hashicorp/packer-plugin-googlecompute builder/googlecompute/step_create_instance.go, artifact.go
 		{"googlecompute: SourceImageName, also the image's SourceImageID",
 			nil, []*image.Image{img("web-1700000000", "ubuntu-2404-noble-amd64-v20261101")},
 			map[interface{}]interface{}{"SourceImageName": "ubuntu-2404-noble-amd64-v20261101"},
 			map[string]string{"source_image_id": "ubuntu-2404-noble-amd64-v20261101", "source_image_name": "ubuntu-2404-noble-amd64-v20261101"}},
+		// hashicorp/packer-plugin-azure builder/azure/arm/step_get_source_image_name.go, artifact.go
 		{"azure-arm, a marketplace image: SourceImageName holds its resource path",
 			nil, []*image.Image{img("/subscriptions/0000-11/resourceGroups/rg/providers/Microsoft.Compute/images/web", azureMP)},
 			map[interface{}]interface{}{"SourceImageName": azureMP},
@@ -83,6 +86,7 @@ func TestParentLabelsPerBuilder(t *testing.T) {
 			nil, []*image.Image{img("web", "ERR_SOURCE_IMAGE_NAME_NOT_FOUND")},
 			map[interface{}]interface{}{"SourceImageName": "ERR_SOURCE_IMAGE_NAME_NOT_FOUND"},
 			map[string]string{}},
+		// hashicorp/packer-plugin-docker builder/docker/step_pull.go, step_default_generated_data.go, artifact_import.go
 		{"docker: the image id is the SourceImageID; repository and digest from SourceImageDigest",
 			nil, []*image.Image{img("sha256:1111", sha)},
 			map[interface{}]interface{}{"SourceImageDigest": "ubuntu@" + digest, "SourceImageSha256": sha, "ImageSha256": "sha256:1111"},
@@ -99,11 +103,13 @@ func TestParentLabelsPerBuilder(t *testing.T) {
 			nil, []*image.Image{img("sha256:1111", "ERR_SOURCE_IMAGE_SHA256_NOT_FOUND")},
 			map[interface{}]interface{}{"SourceImageDigest": "ERR_SOURCE_IMAGE_DIGEST_NOT_FOUND", "SourceImageSha256": "ERR_SOURCE_IMAGE_SHA256_NOT_FOUND"},
 			map[string]string{}},
+		// hashicorp/packer-plugin-yandex builder/yandex/step_create_instance.go (no HCP Packer image of its own)
 		{"yandex publishes no image: fallback_image's, filled from SourceImageID; the folder is the owner",
 			map[string]interface{}{"fallback_image": true}, nil,
 			map[interface{}]interface{}{"SourceImageID": "fd8abc", "SourceImageName": "ubuntu-24-04-lts-v20261101",
 				"SourceImageFamily": "ubuntu-2404-lts", "SourceImageFolderID": "standard-images", "SourceImageDescription": "Ubuntu"},
 			map[string]string{"source_image_id": "fd8abc", "source_image_name": "ubuntu-24-04-lts-v20261101", "source_image_owner": "standard-images"}},
+		// hashicorp/packer-plugin-vsphere builder/vsphere/common/artifact.go
 		{"vsphere-clone: the template is the SourceImageID, no generated data of it",
 			nil, []*image.Image{img("web", "/dc/vm/templates/ubuntu-base")},
 			map[interface{}]interface{}{},
@@ -116,6 +122,7 @@ func TestParentLabelsPerBuilder(t *testing.T) {
 			nil, []*image.Image{img("a", "ami-1"), img("b", "ami-2")},
 			map[interface{}]interface{}{},
 			map[string]string{}},
+		// hashicorp/packer builder/null/artifact_export.go, builder/file/builder.go and artifact.go
 		{"the null builder's SourceImageID \"null\" names nothing",
 			nil, []*image.Image{img("Null", "null")},
 			map[interface{}]interface{}{},
