@@ -59,8 +59,8 @@ type DatasourceOutput struct { //nolint:revive // the name of Packer's data sour
 	Remote string `mapstructure:"remote"`
 	// The committer time of `HEAD`, RFC 3339 in UTC.
 	CommitTime string `mapstructure:"commit_time"`
-	// The author name of `HEAD`. Not a label: add it yourself with
-	// `labels = { author = data.enrich.git.author }` where you want it.
+	// The author name of `HEAD`. Filled always; in `labels` (as
+	// `git_author`) only when `include_labels` names it.
 	Author string `mapstructure:"author"`
 	// The hash of the tree of `git_path`'s directory at `HEAD`, as `git
 	// rev-parse HEAD:<dir>`; empty when that directory has changes. The same
@@ -74,9 +74,24 @@ type DatasourceOutput struct { //nolint:revive // the name of Packer's data sour
 	CIRunURL string `mapstructure:"ci_run_url"`
 	// The number of the pull or merge request the run is for.
 	CIPullRequest string `mapstructure:"ci_pull_request"`
-	// The git and CI labels the post-processor adds with the same options,
-	// for `tags = data.enrich.git.labels` or
-	// `build_labels = data.enrich.git.labels`.
+	// Why the run started: `push`, `tag`, `pull_request`, `schedule`,
+	// `manual`, `api`, `pipeline` or `other` (the post-processor's page
+	// lists each CI's mapping).
+	CITrigger string `mapstructure:"ci_trigger"`
+	// The name of the CI's workflow or pipeline definition.
+	CIWorkflow string `mapstructure:"ci_workflow"`
+	// The name of the CI's job or step that runs Packer.
+	CIJob string `mapstructure:"ci_job"`
+	// The attempt of the run, `1` for the first, where the CI counts
+	// retries.
+	CIRunAttempt string `mapstructure:"ci_run_attempt"`
+	// The account that started the run, as the CI names it. Filled always;
+	// in `labels` only when `include_labels` names `ci_actor`.
+	CIActor string `mapstructure:"ci_actor"`
+	// The git and CI labels the post-processor adds with the same options
+	// (the build's and the parent image's are known only after the build),
+	// for `tags = data.enrich.git.labels` or, with the caveat of
+	// `-evaluate-datasources`, `build_labels = data.enrich.git.labels`.
 	Labels map[string]string `mapstructure:"labels"`
 }
 
@@ -111,7 +126,7 @@ func (d *Datasource) Configure(raws ...interface{}) error {
 	// with label_style = "gce", two labels that become one key
 	var names []string
 	for _, name := range labels.NamesOf(labels.Git, labels.CI) {
-		if !c.Excluded(name) {
+		if c.Keeps(name) {
 			names = append(names, name)
 		}
 	}
@@ -154,9 +169,10 @@ func (d *Datasource) output(ctx context.Context) (DatasourceOutput, error) {
 	}
 	g := col.Git
 	// The outputs that are labels hold the labels' values, before the
-	// style: the same facts, the same rules.
+	// style: the same facts, the same rules. Every output is filled, also
+	// those of opt-in labels.
 	lf := labels.Facts{Git: g, CI: col.CI}
-	facts := labels.Values(lf, labels.Git, labels.CI)
+	facts := labels.ValuesWith(lf, labels.OptInNames(), labels.Git, labels.CI)
 	out := DatasourceOutput{
 		Commit:        facts["git_commit"],
 		CommitShort:   facts["git_commit_short"],
@@ -171,9 +187,15 @@ func (d *Datasource) output(ctx context.Context) (DatasourceOutput, error) {
 		CIRunID:       facts["ci_run_id"],
 		CIRunURL:      facts["ci_run_url"],
 		CIPullRequest: facts["ci_pull_request"],
+		CITrigger:     facts["ci_trigger"],
+		CIWorkflow:    facts["ci_workflow"],
+		CIJob:         facts["ci_job"],
+		CIRunAttempt:  facts["ci_run_attempt"],
+		CIActor:       facts["ci_actor"],
+		Author:        facts["git_author"],
 	}
 	if g != nil {
-		out.Dirty, out.Author = g.Dirty, g.Author
+		out.Dirty = g.Dirty
 		if len(g.Tags) > 0 {
 			out.Tags = slices.Clone(g.Tags)
 		}

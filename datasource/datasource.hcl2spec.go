@@ -17,6 +17,7 @@ type FlatConfig struct {
 	LabelStyle    *string  `mapstructure:"label_style" cty:"label_style" hcl:"label_style"`
 	LabelPrefix   *string  `mapstructure:"label_prefix" cty:"label_prefix" hcl:"label_prefix"`
 	ExcludeLabels []string `mapstructure:"exclude_labels" cty:"exclude_labels" hcl:"exclude_labels"`
+	IncludeLabels []string `mapstructure:"include_labels" cty:"include_labels" hcl:"include_labels"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -38,6 +39,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"label_style":    &hcldec.AttrSpec{Name: "label_style", Type: cty.String, Required: false},
 		"label_prefix":   &hcldec.AttrSpec{Name: "label_prefix", Type: cty.String, Required: false},
 		"exclude_labels": &hcldec.AttrSpec{Name: "exclude_labels", Type: cty.List(cty.String), Required: false},
+		"include_labels": &hcldec.AttrSpec{Name: "include_labels", Type: cty.List(cty.String), Required: false},
 	}
 	return s
 }
@@ -60,6 +62,11 @@ type FlatDatasourceOutput struct {
 	CIRunID       *string           `mapstructure:"ci_run_id" cty:"ci_run_id" hcl:"ci_run_id"`
 	CIRunURL      *string           `mapstructure:"ci_run_url" cty:"ci_run_url" hcl:"ci_run_url"`
 	CIPullRequest *string           `mapstructure:"ci_pull_request" cty:"ci_pull_request" hcl:"ci_pull_request"`
+	CITrigger     *string           `mapstructure:"ci_trigger" cty:"ci_trigger" hcl:"ci_trigger"`
+	CIWorkflow    *string           `mapstructure:"ci_workflow" cty:"ci_workflow" hcl:"ci_workflow"`
+	CIJob         *string           `mapstructure:"ci_job" cty:"ci_job" hcl:"ci_job"`
+	CIRunAttempt  *string           `mapstructure:"ci_run_attempt" cty:"ci_run_attempt" hcl:"ci_run_attempt"`
+	CIActor       *string           `mapstructure:"ci_actor" cty:"ci_actor" hcl:"ci_actor"`
 	Labels        map[string]string `mapstructure:"labels" cty:"labels" hcl:"labels"`
 }
 
@@ -90,6 +97,11 @@ func (*FlatDatasourceOutput) HCL2Spec() map[string]hcldec.Spec {
 		"ci_run_id":       &hcldec.AttrSpec{Name: "ci_run_id", Type: cty.String, Required: false},
 		"ci_run_url":      &hcldec.AttrSpec{Name: "ci_run_url", Type: cty.String, Required: false},
 		"ci_pull_request": &hcldec.AttrSpec{Name: "ci_pull_request", Type: cty.String, Required: false},
+		"ci_trigger":      &hcldec.AttrSpec{Name: "ci_trigger", Type: cty.String, Required: false},
+		"ci_workflow":     &hcldec.AttrSpec{Name: "ci_workflow", Type: cty.String, Required: false},
+		"ci_job":          &hcldec.AttrSpec{Name: "ci_job", Type: cty.String, Required: false},
+		"ci_run_attempt":  &hcldec.AttrSpec{Name: "ci_run_attempt", Type: cty.String, Required: false},
+		"ci_actor":        &hcldec.AttrSpec{Name: "ci_actor", Type: cty.String, Required: false},
 		"labels":          &hcldec.AttrSpec{Name: "labels", Type: cty.Map(cty.String), Required: false},
 	}
 	return s

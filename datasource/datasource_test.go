@@ -2,9 +2,11 @@ package datasource
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,6 +72,7 @@ func stringList(v cty.Value) []string {
 var gitLab = map[string]string{
 	"GITLAB_CI": "true", "CI_PIPELINE_ID": "4711", "CI_PIPELINE_URL": "https://bot:s3cr3t@gitlab.example.com/acme/images/-/pipelines/4711",
 	"CI_MERGE_REQUEST_IID": "12", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "feature/x",
+	"CI_PIPELINE_SOURCE": "merge_request_event", "CI_PIPELINE_NAME": "images", "CI_JOB_NAME": "build-ami", "GITLAB_USER_LOGIN": "ada",
 }
 
 func TestExecuteGivesGitsAnswers(t *testing.T) {
@@ -93,6 +96,11 @@ func TestExecuteGivesGitsAnswers(t *testing.T) {
 		"ci_run_id":       "4711",
 		"ci_run_url":      "https://gitlab.example.com/acme/images/-/pipelines/4711",
 		"ci_pull_request": "12",
+		"ci_trigger":      "pull_request",
+		"ci_workflow":     "images",
+		"ci_job":          "build-ami",
+		"ci_run_attempt":  "", // GitLab counts no attempts
+		"ci_actor":        "ada",
 	}
 	for name, w := range want {
 		if got := str(t, out, name); got != w {
@@ -110,6 +118,8 @@ func TestExecuteGivesGitsAnswers(t *testing.T) {
 		"git_describe": want["describe"], "git_dirty": "false", "git_tree": want["tree"], "git_remote": want["remote"],
 		"git_commit_time": want["commit_time"], "ci_provider": "gitlab-ci", "ci_run_id": "4711",
 		"ci_run_url": want["ci_run_url"], "ci_pull_request": "12",
+		"ci_trigger": "pull_request", "ci_workflow": "images", "ci_job": "build-ami",
+		// no git_author, no ci_actor: opt-in labels
 	}
 	if got := stringMap(out["labels"]); !reflect.DeepEqual(got, wantLabels) {
 		t.Errorf("labels:\n got %v\nwant %v", got, wantLabels)
@@ -145,7 +155,7 @@ func TestExecuteUnknownFacts(t *testing.T) {
 			map[string]interface{}{"git_path": r.Dir, "dirty_check": "tracked", "exclude_labels": []string{"git_remote", "ci_run_url"}},
 			map[string]string{"GITLAB_CI": "true", "CI_PIPELINE_ID": "9", "CI_COMMIT_TAG": "v3.0.0"}, false,
 			[]string{"branch", "remote", "ci_run_url", "ci_pull_request"},
-			[]string{"git_commit", "git_commit_short", "git_describe", "git_dirty", "git_commit_time", "git_tree", "git_tag", "ci_provider", "ci_run_id"}},
+			[]string{"git_commit", "git_commit_short", "git_describe", "git_dirty", "git_commit_time", "git_tree", "git_tag", "ci_provider", "ci_run_id", "ci_trigger"}},
 		{"no repository: empty git outputs, the CI's labels",
 			map[string]interface{}{"git_path": noRepo}, map[string]string{"GITLAB_CI": "true", "CI_PIPELINE_ID": "9"}, nil,
 			[]string{"commit", "commit_short", "branch", "tag", "describe", "remote", "commit_time", "author", "tree"},
@@ -213,6 +223,10 @@ func TestConfigureBadInputAsThePostProcessor(t *testing.T) {
 		{"dirty_check unknown", map[string]interface{}{"dirty_check": "untracked"}, []string{"dirty_check", `"untracked"`, `"all", "tracked", "off"`}},
 		{"label_prefix with colon", map[string]interface{}{"label_prefix": "acme:"}, []string{"label_prefix", "letters, digits"}},
 		{"exclude_labels unknown", map[string]interface{}{"exclude_labels": []string{"git_sha"}}, []string{"exclude_labels[0]", `"git_sha"`, `"git_commit"`, `"ci_pull_request"`}},
+		{"include_labels not opt-in", map[string]interface{}{"include_labels": []string{"ci_actor", "actor"}},
+			[]string{"include_labels[1]", `"actor"`, `"git_author", "ci_actor"`}},
+		{"include_labels and exclude_labels name one label", map[string]interface{}{"include_labels": []string{"ci_actor"}, "exclude_labels": []string{"ci_actor"}},
+			[]string{"include_labels[0]", `"ci_actor" is also in exclude_labels`}},
 		{"git_path missing", map[string]interface{}{"git_path": "/nonexistent/enrich"}, []string{"git_path", "/nonexistent/enrich", "does not exist"}},
 		{"git_required outside a repository", map[string]interface{}{"git_required": true, "git_path": "/"}, []string{"git_required", "the git facts of / cannot be read"}},
 		{"git_required not a bool", map[string]interface{}{"git_required": "maybe"}, []string{"git_required"}},
@@ -262,6 +276,10 @@ func TestConfigureAcceptsUnknownValues(t *testing.T) {
 	}
 }
 
+// gitLabLacks are the labels of the table the gitLab pipeline has no fact
+// for: GitLab counts no attempts.
+var gitLabLacks = []string{"ci_run_attempt"}
+
 // TestLabelsAsThePostProcessor checks that each style and prefix gives the
 // same labels in both components: the data source's labels are the
 // post-processor's without the build's.
@@ -277,8 +295,15 @@ func TestLabelsAsThePostProcessor(t *testing.T) {
 	t.Setenv("PACKER_RUN_UUID", "8b6e0c1e-0000-4000-8000-000000000001")
 	for _, style := range labels.Styles {
 		for _, prefix := range []string{"", "acme.", "Enrich_"} {
-			for _, exclude := range [][]string{nil, {"git_remote", "ci_run_id", "build_name"}} {
-				cfg := map[string]interface{}{"git_path": r.Dir, "label_style": string(style), "label_prefix": prefix, "exclude_labels": exclude}
+			for _, sel := range []struct{ exclude, include []string }{
+				{nil, nil},
+				{[]string{"git_remote", "ci_run_id", "build_name"}, nil},
+				{nil, []string{"ci_actor"}},
+				{[]string{"ci_trigger"}, labels.OptInNames()},
+			} {
+				exclude := sel.exclude
+				cfg := map[string]interface{}{"git_path": r.Dir, "label_style": string(style), "label_prefix": prefix,
+					"exclude_labels": exclude, "include_labels": sel.include}
 				d := &Datasource{}
 				if err := d.Configure(cfg); err != nil {
 					t.Fatal(err)
@@ -297,16 +322,25 @@ func TestLabelsAsThePostProcessor(t *testing.T) {
 				pp := art.(*postprocessor.Artifact).Labels()
 				naming := labels.Naming{Style: style, Prefix: prefix}
 				for _, l := range labels.All() {
-					if l.Kind == labels.Build {
+					if l.Kind == labels.Build || l.Kind == labels.Parent {
 						delete(pp, naming.Key(l.Name))
 					}
 				}
 				if !reflect.DeepEqual(ds, pp) {
-					t.Errorf("style %s, prefix %q, exclude %v:\n data source    %v\n post-processor %v", style, prefix, exclude, ds, pp)
+					t.Errorf("style %s, prefix %q, %+v:\n data source    %v\n post-processor %v", style, prefix, sel, ds, pp)
 				}
-				// 9 git and 4 CI labels, less the excluded git and CI ones.
-				if want := map[bool]int{false: 13, true: 11}[len(exclude) > 0]; len(ds) != want {
-					t.Errorf("style %s, prefix %q, exclude %v: %d labels: %v", style, prefix, exclude, len(ds), ds)
+				// Every git and CI label of the table, less the excluded
+				// ones, the opt-in ones not included and the one fact this
+				// pipeline does not give.
+				var want []string
+				for _, name := range labels.NamesOf(labels.Git, labels.CI) {
+					l, _ := labels.Lookup(name)
+					if !slices.Contains(exclude, name) && (!l.OptIn || slices.Contains(sel.include, name)) && !slices.Contains(gitLabLacks, name) {
+						want = append(want, naming.Key(name))
+					}
+				}
+				if got := slices.Sorted(maps.Keys(ds)); !reflect.DeepEqual(got, slices.Sorted(slices.Values(want))) {
+					t.Errorf("style %s, prefix %q, %+v: labels %v, want %v", style, prefix, sel, got, want)
 				}
 			}
 		}
@@ -318,7 +352,8 @@ func TestOutputSpecTypes(t *testing.T) {
 	for name, want := range map[string]cty.Type{
 		"commit": cty.String, "commit_short": cty.String, "tag": cty.String, "tags": cty.List(cty.String),
 		"dirty": cty.Bool, "tree": cty.String, "author": cty.String, "ci_pull_request": cty.String,
-		"labels": cty.Map(cty.String),
+		"labels": cty.Map(cty.String), "ci_trigger": cty.String, "ci_workflow": cty.String, "ci_job": cty.String,
+		"ci_run_attempt": cty.String, "ci_actor": cty.String,
 	} {
 		if !ty.HasAttribute(name) || !ty.AttributeType(name).Equals(want) {
 			t.Errorf("output %s: want type %s in %#v", name, want.FriendlyName(), ty)

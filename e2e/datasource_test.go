@@ -90,7 +90,8 @@ func TestAccDatasource(t *testing.T) {
 	}{
 		{name: "MR", env: gitlabMR, tags: "v1.10.0,v1.2.0",
 			ci: map[string]string{"ci_provider": "gitlab-ci", "ci_run_id": "5150",
-				"ci_run_url": "https://gitlab.example.com/acme/images/-/pipelines/5150", "ci_pull_request": "77"},
+				"ci_run_url": "https://gitlab.example.com/acme/images/-/pipelines/5150", "ci_pull_request": "77",
+				"ci_trigger": "pull_request"},
 			check: func(t *testing.T, want map[string]string) {
 				if want["git_tag"] != "v1.10.0" || want["git_branch"] != "main" || want["git_dirty"] != "false" || want["git_tree"] == "" {
 					t.Errorf("the repository is not what the test meant: %v", want)
@@ -103,7 +104,8 @@ func TestAccDatasource(t *testing.T) {
 				}
 			},
 			ci: map[string]string{"ci_provider": "gitlab-ci", "ci_run_id": "5150",
-				"ci_run_url": "https://gitlab.example.com/acme/images/-/pipelines/5150", "ci_pull_request": "77"},
+				"ci_run_url": "https://gitlab.example.com/acme/images/-/pipelines/5150", "ci_pull_request": "77",
+				"ci_trigger": "pull_request"},
 			check: func(t *testing.T, want map[string]string) {
 				if _, ok := want["git_tag"]; ok || want["git_describe"] != want["git_commit_short"] {
 					t.Errorf("the repository is not what the test meant: %v", want)
@@ -112,7 +114,7 @@ func TestAccDatasource(t *testing.T) {
 		{name: "detached", env: githubPush, tags: "v1.10.0,v1.2.0",
 			prepare: func(r *testrepo.Repo) { r.Git("checkout", "-q", "--detach") },
 			ci: map[string]string{"git_branch": "release", "ci_provider": "github-actions", "ci_run_id": "4242",
-				"ci_run_url": "https://github.com/acme/images/actions/runs/4242"},
+				"ci_run_url": "https://github.com/acme/images/actions/runs/4242", "ci_trigger": "push"},
 			check: func(t *testing.T, want map[string]string) {
 				if want["git_branch"] != "release" {
 					t.Errorf("the branch is not the CI's: %v", want)
@@ -121,7 +123,7 @@ func TestAccDatasource(t *testing.T) {
 		{name: "dirty", env: githubPush, tags: "v1.10.0,v1.2.0",
 			prepare: func(r *testrepo.Repo) { r.Write("notes.txt", "not committed\n") },
 			ci: map[string]string{"ci_provider": "github-actions", "ci_run_id": "4242",
-				"ci_run_url": "https://github.com/acme/images/actions/runs/4242"},
+				"ci_run_url": "https://github.com/acme/images/actions/runs/4242", "ci_trigger": "push"},
 			check: func(t *testing.T, want map[string]string) {
 				if _, ok := want["git_tree"]; ok || want["git_dirty"] != "true" {
 					t.Errorf("the tree is not dirty: %v", want)
@@ -174,7 +176,8 @@ func TestAccDatasourceNoRepository(t *testing.T) {
 		mustSucceed(t, res)
 		u := hcp.DoneOne()
 		equalMaps(t, "HCP build labels", u.Labels, map[string]string{"ci_provider": "gitlab-ci", "ci_run_id": "5150",
-			"ci_run_url": "https://gitlab.example.com/acme/images/-/pipelines/5150", "ci_pull_request": "77"})
+			"ci_run_url": "https://gitlab.example.com/acme/images/-/pipelines/5150", "ci_pull_request": "77",
+			"ci_trigger": "pull_request"})
 		got, err := os.ReadFile(filepath.Join(dir, "out", ".txt")) //nolint:gosec // the test's own file
 		if err != nil {
 			t.Fatal(err)

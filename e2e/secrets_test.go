@@ -82,6 +82,7 @@ func TestAccSecrets(t *testing.T) {
 			u := hcp.DoneOne()
 			want := enrichLabels(r, tc.wantRemote, "x", "noimage")
 			want["source_image"] = "base-image-1"
+			want["source_image_id"] = "base-image-1" // the parent fill_source_image_id names
 			want["ci_provider"] = "github-actions"
 			want["ci_run_id"] = "77"
 			want["ci_run_url"] = "https://github.example/acme/images/actions/runs/77"

@@ -12,18 +12,25 @@ import (
 func Reference() string {
 	var b strings.Builder
 	b.WriteString("<!-- Code generated from the label table in labels/table.go by `make generate`; DO NOT EDIT MANUALLY -->\n\n")
-	b.WriteString("| label | value | left out when | `oci` style name | in the data source's `labels` |\n")
-	b.WriteString("|---|---|---|---|---|\n")
+	b.WriteString("| label | value | left out when | `oci` style name | added | in the data source's `labels` |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
 	for _, l := range table {
 		oci := "(the snake name)"
 		if l.OCI != "" {
 			oci = "`" + l.OCI + "`"
 		}
-		ds := "yes"
-		if l.Kind == Build {
-			ds = "no: a fact of the build"
+		added := "by default"
+		if l.OptIn {
+			added = "opt-in: `include_labels`"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", l.Name, cell(l.Doc), cell(l.Omitted), oci, ds)
+		ds := "yes"
+		switch l.Kind {
+		case Build:
+			ds = "no: a fact of the build"
+		case Parent:
+			ds = "no: known once the builder ran"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", l.Name, cell(l.Doc), cell(l.Omitted), oci, added, ds)
 	}
 	return b.String()
 }

@@ -20,7 +20,7 @@ import (
 
 // Kind tells where a label's fact comes from, and so which component knows
 // it: the data source, evaluated before any build, knows the git and CI
-// facts; only the post-processor knows the build's.
+// facts; only the post-processor knows the build's and the parent image's.
 type Kind int
 
 const (
@@ -30,6 +30,9 @@ const (
 	Build
 	// CI labels hold facts of the CI run.
 	CI
+	// Parent labels hold what the builder says of the image the build
+	// started from (its source image): known only once the build ran.
+	Parent
 )
 
 // Facts is what label values are read from.
@@ -41,6 +44,20 @@ type Facts struct {
 	BuildName string
 	Builder   string // the builder's type
 	RunUUID   string // PACKER_RUN_UUID
+	Parent    ParentImage
+}
+
+// ParentImage is what the builder says of the image the build started from,
+// as the post-processor reads it from the image's SourceImageID and the
+// builder's generated data (postprocessor/parent.go says which key of which
+// builder gives which fact). An empty field is a fact the builder does not
+// give.
+type ParentImage struct {
+	ID      string // the image's SourceImageID, such as ami-0abc or a Docker image id
+	Name    string // its name, such as an AMI name or a Docker repository
+	Owner   string // the account (or folder) that owns it
+	Created string // when it was created, RFC 3339 in UTC where the builder's time can be read
+	Digest  string // its content digest, such as sha256:...
 }
 
 // Label is one label enrich adds.
@@ -52,6 +69,10 @@ type Label struct {
 	OCI string
 	// Kind tells where the fact comes from.
 	Kind Kind
+	// OptIn labels are added only when include_labels names them: their
+	// values name people, and labels are visible to everyone who can read
+	// the image's metadata (in HCP Packer, the whole organisation).
+	OptIn bool
 	// Doc says what the value is, and Omitted when the label is left out;
 	// both are Markdown for the labels reference.
 	Doc, Omitted string
@@ -143,6 +164,10 @@ var table = []Label{
 		Doc:     "committer time of `HEAD`, RFC 3339 in UTC",
 		Omitted: "no commit",
 		value:   git(func(g *gitinfo.Facts) string { return rfc3339(g.CommitTime) })},
+	{Name: "git_author", Kind: Git, OptIn: true,
+		Doc:     "author name of `HEAD` (opt-in: add it with `include_labels`, since labels are visible to everyone who can read the image)",
+		Omitted: "not named in `include_labels`; no commit",
+		value:   git(func(g *gitinfo.Facts) string { return g.Author })},
 	{Name: "build_time", OCI: "org.opencontainers.image.created", Kind: Build,
 		Doc:     "time of the post-processing, RFC 3339 in UTC",
 		Omitted: "never",
@@ -179,6 +204,46 @@ var table = []Label{
 		Doc:     "the number (or id) of the pull or merge request the run is for",
 		Omitted: "no CI detected, or the run is not for a pull request",
 		value:   ci(func(c *gitinfo.CI) string { return c.PullRequest })},
+	{Name: "ci_trigger", Kind: CI,
+		Doc:     "why the run started, the same words for every CI: `push`, `tag`, `pull_request`, `schedule`, `manual`, `api`, `pipeline` (started by another pipeline) or `other` (the post-processor's page lists each CI's mapping)",
+		Omitted: "no CI detected, or the CI tells nothing of why the run started",
+		value:   ci(func(c *gitinfo.CI) string { return c.Trigger })},
+	{Name: "ci_workflow", Kind: CI,
+		Doc:     "the name of the workflow or pipeline definition, such as GitHub's `GITHUB_WORKFLOW`",
+		Omitted: "no CI detected, or the CI gives none",
+		value:   ci(func(c *gitinfo.CI) string { return c.Workflow })},
+	{Name: "ci_job", Kind: CI,
+		Doc:     "the name of the job or step that runs Packer",
+		Omitted: "no CI detected, or the CI gives none",
+		value:   ci(func(c *gitinfo.CI) string { return c.Job })},
+	{Name: "ci_run_attempt", Kind: CI,
+		Doc:     "the attempt of the run, `1` for the first, where the CI counts retries",
+		Omitted: "no CI detected, or the CI does not count attempts",
+		value:   ci(func(c *gitinfo.CI) string { return c.RunAttempt })},
+	{Name: "ci_actor", Kind: CI, OptIn: true,
+		Doc:     "the account that started the run, as the CI names it (opt-in: add it with `include_labels`, since labels are visible to everyone who can read the image)",
+		Omitted: "not named in `include_labels`; no CI detected, or the CI gives none",
+		value:   ci(func(c *gitinfo.CI) string { return c.Actor })},
+	{Name: "source_image_id", Kind: Parent,
+		Doc:     "the id of the image the build started from: the image's `SourceImageID`, the builder's or the one `fill_source_image_id` filled (an AMI id, a GCE or Azure image, a vSphere template, a Docker image id)",
+		Omitted: "the builder names no source, or its images name different ones",
+		value:   func(f Facts) string { return f.Parent.ID }},
+	{Name: "source_image_name", OCI: "org.opencontainers.image.base.name", Kind: Parent,
+		Doc:     "the name of the image the build started from: amazon's `SourceAMIName`, the `SourceImageName` of googlecompute, azure and others, docker's repository of `SourceImageDigest`",
+		Omitted: "the builder does not name its source",
+		value:   func(f Facts) string { return f.Parent.Name }},
+	{Name: "source_image_owner", Kind: Parent,
+		Doc:     "the owner of the image the build started from: amazon's `SourceAMIOwner` (the account id, else `SourceAMIOwnerName`), yandex's `SourceImageFolderID`",
+		Omitted: "the builder does not say who owns its source",
+		value:   func(f Facts) string { return f.Parent.Owner }},
+	{Name: "source_image_created", Kind: Parent,
+		Doc:     "when the image the build started from was created, RFC 3339 in UTC: amazon's `SourceAMICreationDate`",
+		Omitted: "the builder does not say when its source was created",
+		value:   func(f Facts) string { return f.Parent.Created }},
+	{Name: "source_image_digest", OCI: "org.opencontainers.image.base.digest", Kind: Parent,
+		Doc:     "the content digest of the image the build started from, such as `sha256:...`: the digest of docker's `SourceImageDigest`",
+		Omitted: "the builder gives no digest of its source",
+		value:   func(f Facts) string { return f.Parent.Digest }},
 }
 
 // All returns every label, in the order of the labels reference.
@@ -221,13 +286,35 @@ func Known(name string) bool {
 	return ok
 }
 
-// Values returns the value of every label of the given kinds (every label
-// when kinds is empty) whose fact is known, by label name. Unknown facts are
-// left out, never written empty.
+// OptInNames returns the name of every opt-in label, in the order of the
+// labels reference: the names include_labels accepts.
+func OptInNames() []string {
+	var names []string
+	for _, l := range table {
+		if l.OptIn {
+			names = append(names, l.Name)
+		}
+	}
+	return names
+}
+
+// Values returns the value of every default label of the given kinds
+// (every kind when kinds is empty) whose fact is known, by label name.
+// Unknown facts are left out, never written empty; so are opt-in labels
+// (see ValuesWith).
 func Values(f Facts, kinds ...Kind) map[string]string {
+	return ValuesWith(f, nil, kinds...)
+}
+
+// ValuesWith is Values with the opt-in labels named in include: the labels
+// of options that set include_labels.
+func ValuesWith(f Facts, include []string, kinds ...Kind) map[string]string {
 	v := map[string]string{}
 	for _, l := range table {
 		if len(kinds) > 0 && !slices.Contains(kinds, l.Kind) {
+			continue
+		}
+		if l.OptIn && !slices.Contains(include, l.Name) {
 			continue
 		}
 		if s := l.Value(f); s != "" {

@@ -25,7 +25,7 @@ func TestEveryLabelIsDocumented(t *testing.T) {
 			}
 			seen[n] = true
 		}
-		wantPrefix := map[Kind]string{Git: "git_", CI: "ci_"}[l.Kind]
+		wantPrefix := map[Kind]string{Git: "git_", CI: "ci_", Parent: "source_image_"}[l.Kind]
 		if wantPrefix != "" && !strings.HasPrefix(l.Name, wantPrefix) {
 			t.Errorf("label %q of kind %d should start with %q", l.Name, l.Kind, wantPrefix)
 		}
@@ -108,11 +108,21 @@ func TestValues(t *testing.T) {
 		{"a dirty tree has no git_tree; unknown facts are left out",
 			Facts{Git: &gitinfo.Facts{Commit: "c0ffee", Dirty: &dirty}}, nil,
 			map[string]string{"git_commit": "c0ffee", "git_dirty": "true"}},
+		{"a GitHub Actions pull request run: trigger, workflow, job and attempt; the actor is opt-in",
+			Facts{CI: &gitinfo.CI{Provider: "github-actions", RunID: "9", PullRequest: "7", Trigger: "pull_request",
+				Workflow: "images", Job: "build", RunAttempt: "2", Actor: "octocat"}}, []Kind{CI},
+			map[string]string{"ci_provider": "github-actions", "ci_run_id": "9", "ci_pull_request": "7", "ci_trigger": "pull_request",
+				"ci_workflow": "images", "ci_job": "build", "ci_run_attempt": "2"}},
+		{"the parent image's facts are of their own kind; the author is opt-in",
+			Facts{Git: &gitinfo.Facts{Commit: "c0ffee", Author: "Ada"}, Parent: ParentImage{ID: "ami-0abc", Name: "ubuntu-noble", Owner: "099720109477",
+				Created: "2026-01-01T00:00:00Z"}}, []Kind{Parent},
+			map[string]string{"source_image_id": "ami-0abc", "source_image_name": "ubuntu-noble", "source_image_owner": "099720109477",
+				"source_image_created": "2026-01-01T00:00:00Z"}},
 		{"no repository: no git labels, not even the CI's tag; CI URL without credentials",
 			// the CI as DetectCI reads it, which strips the URL's credentials once
 			Facts{CI: gitinfo.DetectCI(envOf(map[string]string{"JENKINS_URL": "https://ci.example.com/", "BUILD_NUMBER": "5",
 				"BUILD_URL": "https://bot:s3cr3t@ci.example.com/job/5/", "TAG_NAME": "v3"}))}, nil,
-			map[string]string{"ci_provider": "jenkins", "ci_run_id": "5", "ci_run_url": "https://ci.example.com/job/5/"}},
+			map[string]string{"ci_provider": "jenkins", "ci_run_id": "5", "ci_run_url": "https://ci.example.com/job/5/", "ci_trigger": "tag"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,4 +136,45 @@ func TestValues(t *testing.T) {
 // envOf is an environment of exactly vars, for gitinfo.DetectCI.
 func envOf(vars map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+}
+
+func TestValuesWithIncludesOnlyTheNamedOptInLabels(t *testing.T) {
+	f := Facts{Git: &gitinfo.Facts{Commit: "c0ffee", Author: "Ada"}, CI: &gitinfo.CI{Provider: "gitlab-ci", Actor: "ada"}}
+	for _, tc := range []struct {
+		include []string
+		want    map[string]string
+	}{
+		{nil, map[string]string{"git_commit": "c0ffee", "ci_provider": "gitlab-ci"}},
+		{[]string{"ci_actor"}, map[string]string{"git_commit": "c0ffee", "ci_provider": "gitlab-ci", "ci_actor": "ada"}},
+		{OptInNames(), map[string]string{"git_commit": "c0ffee", "ci_provider": "gitlab-ci", "ci_actor": "ada", "git_author": "Ada"}},
+	} {
+		if got := ValuesWith(f, tc.include); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("ValuesWith(%q):\n got %v\nwant %v", tc.include, got, tc.want)
+		}
+	}
+	if got, want := Values(f), ValuesWith(f, nil); !reflect.DeepEqual(got, want) {
+		t.Errorf("Values = %v, want the default labels %v", got, want)
+	}
+	for _, name := range OptInNames() {
+		if l, _ := Lookup(name); !l.OptIn || l.Kind == Build || l.Kind == Parent {
+			t.Errorf("opt-in label %s: %+v; want an opt-in git or CI label (the data source has an output for each)", name, l)
+		}
+	}
+}
+
+// TestParentOCINames checks the OCI names of the parent labels, the base
+// image annotations of the OCI image spec.
+func TestParentOCINames(t *testing.T) {
+	oci := Naming{Style: OCI, Prefix: "acme."}
+	for name, want := range map[string]string{
+		"source_image_name":    "org.opencontainers.image.base.name",
+		"source_image_digest":  "org.opencontainers.image.base.digest",
+		"source_image_id":      "acme.source_image_id",
+		"source_image_owner":   "acme.source_image_owner",
+		"source_image_created": "acme.source_image_created",
+	} {
+		if got := oci.Key(name); got != want {
+			t.Errorf("oci Key(%q) = %q, want %q", name, got, want)
+		}
+	}
 }

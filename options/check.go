@@ -84,6 +84,28 @@ func CheckExclude(exclude, also []string) []error {
 	return errs
 }
 
+// CheckInclude checks the include_labels option: every name must be an
+// opt-in label of the table (a default label is added already), named once,
+// and not excluded by exclude_labels too.
+func CheckInclude(include, exclude []string) []error {
+	var errs []error
+	valid := labels.OptInNames()
+	for i, name := range include {
+		l, known := labels.Lookup(name)
+		switch {
+		case known && !l.OptIn:
+			errs = append(errs, fmt.Errorf("include_labels[%d]: %q is added by default, so there is nothing to include; remove it (include_labels takes only the opt-in labels %s)", i, name, QuoteList(valid)))
+		case !known:
+			errs = append(errs, fmt.Errorf("include_labels[%d]: %q is not an opt-in label; valid names are %s", i, name, QuoteList(valid)))
+		case slices.Contains(include[:i], name):
+			errs = append(errs, fmt.Errorf("include_labels[%d]: %q is named twice; name it once", i, name))
+		case slices.Contains(exclude, name):
+			errs = append(errs, fmt.Errorf("include_labels[%d]: %q is also in exclude_labels; keep it in one of them", i, name))
+		}
+	}
+	return errs
+}
+
 // QuoteList returns the values quoted and separated by commas, as option
 // errors list the valid values.
 func QuoteList[S ~string](list []S) string {

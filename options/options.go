@@ -75,6 +75,14 @@ type Shared struct {
 	// Names of labels to leave out, as named in the labels reference before
 	// any prefix or style, for example `["git_remote", "packer_run_uuid"]`.
 	ExcludeLabels []string `mapstructure:"exclude_labels"`
+	// Names of opt-in labels to add, as named in the labels reference:
+	// `git_author` (the author name of `HEAD`) and `ci_actor` (the account
+	// that started the CI run), for example `["ci_actor"]`. They name
+	// people, and labels are visible to everyone who can read the image's
+	// metadata (in HCP Packer, everyone in the organisation), so they are
+	// left out unless named here. The data source's `author` and `ci_actor`
+	// outputs are filled either way.
+	IncludeLabels []string `mapstructure:"include_labels"`
 }
 
 // DefaultGitTimeout is git_timeout's default.
@@ -106,7 +114,8 @@ func (s *Shared) Prepare(also []string) []error {
 			errs = append(errs, err)
 		}
 	}
-	return append(errs, CheckExclude(s.ExcludeLabels, also)...)
+	errs = append(errs, CheckExclude(s.ExcludeLabels, also)...)
+	return append(errs, CheckInclude(s.IncludeLabels, s.ExcludeLabels)...)
 }
 
 // Naming is how the options spell label names and values.
@@ -119,11 +128,20 @@ func (s *Shared) Excluded(name string) bool {
 	return slices.Contains(s.ExcludeLabels, name)
 }
 
+// Keeps reports whether the options add the table's label called name when
+// its fact is known: it is not excluded, and it is a default label or an
+// opt-in label include_labels names.
+func (s *Shared) Keeps(name string) bool {
+	l, ok := labels.Lookup(name)
+	return ok && !s.Excluded(name) && (!l.OptIn || slices.Contains(s.IncludeLabels, name))
+}
+
 // Labels returns the labels of the given kinds that the options keep, by
-// label name, from the facts f: the table's values less the excluded
-// labels, before prefix and style.
+// label name, from the facts f: the table's default values and the opt-in
+// ones include_labels names, less the excluded labels, before prefix and
+// style.
 func (s *Shared) Labels(f labels.Facts, kinds ...labels.Kind) map[string]string {
-	values := labels.Values(f, kinds...)
+	values := labels.ValuesWith(f, s.IncludeLabels, kinds...)
 	for name := range values {
 		if s.Excluded(name) {
 			delete(values, name)

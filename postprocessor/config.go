@@ -236,7 +236,9 @@ func (c *Config) checkLabels() []error {
 			errs = append(errs, fmt.Errorf("labels[%q]: with label_style = \"gce\" a name must start with a lowercase letter and hold only lowercase letters, digits, '_' and '-', at most 63 characters", k))
 		}
 		if name, ok := added[k]; ok {
-			if labels.Known(name) && !c.excluded(name, false) {
+			if l, _ := labels.Lookup(name); l.OptIn && !c.excluded(name, false) {
+				errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %q that include_labels adds; remove it from include_labels to set it yourself", k, name))
+			} else if labels.Known(name) && !c.excluded(name, false) {
 				errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %q this post-processor adds; add %q to exclude_labels to set it yourself", k, name, name))
 			} else {
 				errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %q from generated_data_labels; remove one of them", k, name))
@@ -273,11 +275,16 @@ func (c *Config) generatedLabelNames() []string {
 	return names
 }
 
-// excluded reports whether exclude_labels drops the label called name. A
-// generated data label whose name is an excluded built-in's takes the
+// excluded reports whether the label called name is not added: a built-in
+// label that exclude_labels drops or an opt-in one include_labels does not
+// name, or a generated data label exclude_labels drops. A generated data
+// label whose name is an excluded (or not included) built-in's takes the
 // built-in's place instead of being dropped with it.
 func (c *Config) excluded(name string, generated bool) bool {
-	return c.Excluded(name) && (!generated || !labels.Known(name))
+	if generated {
+		return c.Excluded(name) && !labels.Known(name)
+	}
+	return !c.Keeps(name)
 }
 
 // addedLabelNames returns the names, before prefix and style, of every label

@@ -25,6 +25,7 @@ type FlatConfig struct {
 	LabelStyle          *string           `mapstructure:"label_style" cty:"label_style" hcl:"label_style"`
 	LabelPrefix         *string           `mapstructure:"label_prefix" cty:"label_prefix" hcl:"label_prefix"`
 	ExcludeLabels       []string          `mapstructure:"exclude_labels" cty:"exclude_labels" hcl:"exclude_labels"`
+	IncludeLabels       []string          `mapstructure:"include_labels" cty:"include_labels" hcl:"include_labels"`
 	Labels              map[string]string `mapstructure:"labels" cty:"labels" hcl:"labels"`
 	GeneratedDataLabels []string          `mapstructure:"generated_data_labels" cty:"generated_data_labels" hcl:"generated_data_labels"`
 	OnConflict          *string           `mapstructure:"on_conflict" cty:"on_conflict" hcl:"on_conflict"`
@@ -63,6 +64,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"label_style":                &hcldec.AttrSpec{Name: "label_style", Type: cty.String, Required: false},
 		"label_prefix":               &hcldec.AttrSpec{Name: "label_prefix", Type: cty.String, Required: false},
 		"exclude_labels":             &hcldec.AttrSpec{Name: "exclude_labels", Type: cty.List(cty.String), Required: false},
+		"include_labels":             &hcldec.AttrSpec{Name: "include_labels", Type: cty.List(cty.String), Required: false},
 		"labels":                     &hcldec.AttrSpec{Name: "labels", Type: cty.Map(cty.String), Required: false},
 		"generated_data_labels":      &hcldec.AttrSpec{Name: "generated_data_labels", Type: cty.List(cty.String), Required: false},
 		"on_conflict":                &hcldec.AttrSpec{Name: "on_conflict", Type: cty.String, Required: false},

@@ -25,17 +25,19 @@ type facts struct {
 	BuildName  string
 	Builder    string
 	RunUUID    string
+	Parent     labels.ParentImage // the image the build started from
 	Generated  map[string]interface{}
 	UserLabels map[string]string // rendered
 	Secrets    secrets           // values no label may carry
 }
 
-// builtinValues returns the value of every built-in label that is known,
-// by label name. Unknown facts are left out, never written empty.
-func builtinValues(f facts) map[string]string {
-	return labels.Values(labels.Facts{
+// builtinValues returns the value of every built-in label that is known and
+// that the options keep (less exclude_labels, with include_labels), by label
+// name. Unknown facts are left out, never written empty.
+func (c *Config) builtinValues(f facts) map[string]string {
+	return c.Shared.Labels(labels.Facts{
 		Git: f.Git, CI: f.CI, BuildTime: f.BuildTime, Packer: f.Packer,
-		BuildName: f.BuildName, Builder: f.Builder, RunUUID: f.RunUUID,
+		BuildName: f.BuildName, Builder: f.Builder, RunUUID: f.RunUUID, Parent: f.Parent,
 	})
 }
 
@@ -44,12 +46,7 @@ func builtinValues(f facts) map[string]string {
 // style applied; and a message for every label left out because its value
 // carries one of f.Secrets.
 func (c *Config) buildLabels(f facts) (map[string]string, []string) {
-	values := builtinValues(f)
-	for name := range values {
-		if c.excluded(name, false) {
-			delete(values, name)
-		}
-	}
+	values := c.builtinValues(f)
 	for _, key := range c.GeneratedDataLabels {
 		name := snakeCase(key)
 		if c.excluded(name, true) {

@@ -96,6 +96,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 		Packer:     c.PackerCoreVersion,
 		BuildName:  c.PackerBuildName,
 		Builder:    c.PackerBuilderType,
+		Parent:     c.parentImage(src, generated),
 		Generated:  generated,
 		UserLabels: c.renderLabels(ui, generated),
 		Secrets:    knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, generated, p.env()),
@@ -114,7 +115,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	}
 	art.labels = labels
 
-	if err := p.labelImages(ui, art, src.images, src.prior); err != nil {
+	if err := p.labelImages(ui, art, src); err != nil {
 		return source, keep, forceKeep, err
 	}
 	c.fillSourceImageIDs(art.images, generated)
@@ -177,14 +178,14 @@ func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *A
 // adds the labels to every one of them, as on_conflict says.
 // Labels an earlier enrich of the chain added (prior) are replaced without
 // counting as conflicts.
-func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, imageState interface{}, prior map[string]string) error {
+func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, src source) error {
 	c := &p.config
-	images, err := decodeImages(imageState)
-	if err != nil {
-		ui.Error(fmt.Sprintf("%s; the images are passed on without labels", err))
-		art.rawImages = imageState
+	if src.imagesErr != nil {
+		ui.Error(fmt.Sprintf("%s; the images are passed on without labels", src.imagesErr))
+		art.rawImages = src.rawImages
 		return nil
 	}
+	images, prior := slices.Clone(src.images), src.prior
 	if len(images) == 0 {
 		images = p.fallbackImages(ui, art)
 	}

@@ -3,6 +3,7 @@ package postprocessor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -67,6 +68,8 @@ func TestPostProcessGitAndBuildLabels(t *testing.T) {
 		"build_name":       "web",
 		"builder_type":     "amazon-ebs",
 		"packer_run_uuid":  vars["PACKER_RUN_UUID"],
+		// the parent image the generated data and the images name
+		"source_image_id": "ami-src",
 	}
 	if !reflect.DeepEqual(art.Labels(), want) {
 		t.Errorf("labels:\n got %v\nwant %v", art.Labels(), want)
@@ -92,7 +95,7 @@ func TestPostProcessGitAndBuildLabels(t *testing.T) {
 			}
 		}
 	}
-	if !strings.HasPrefix(ui, "14 labels added to 2 image(s)") || strings.Contains(ui, "s3cr3t") {
+	if !strings.HasPrefix(ui, fmt.Sprintf("%d labels added to 2 image(s)", len(want))) || strings.Contains(ui, "s3cr3t") {
 		t.Errorf("UI says %q; want one line with the counts and no secret", ui)
 	}
 	if !strings.Contains(ui, "(git labels of the repository "+r.Dir+")") {

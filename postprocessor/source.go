@@ -25,9 +25,12 @@ type source struct {
 	generated map[string]interface{}
 	// prior are the labels an earlier enrich of the chain added.
 	prior map[string]string
-	// images is the HCP Packer image state, as it arrived (decodeImages
-	// reads it).
-	images interface{}
+	// images are the HCP Packer images the artifact publishes, decoded;
+	// imagesErr says why they could not be, and rawImages is the state as
+	// it arrived, passed on unchanged then.
+	images    []image.Image
+	imagesErr error
+	rawImages interface{}
 }
 
 // readSource reads the artifact a, with the state keys carried.
@@ -40,8 +43,9 @@ func readSource(a packersdk.Artifact, carried []string) source {
 		carried:   map[string]interface{}{},
 		generated: stringKeyed(a.State(generatedDataKey)),
 		prior:     stringMap(a.State(enrichLabelsKey)),
-		images:    a.State(image.ArtifactStateURI),
+		rawImages: a.State(image.ArtifactStateURI),
 	}
+	s.images, s.imagesErr = decodeImages(s.rawImages)
 	for _, key := range carried {
 		if v := a.State(key); v != nil {
 			s.carried[key] = v
