@@ -111,8 +111,12 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 		}
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if ctx.Err() != nil {
+		errs := []error{log.err, refs.err, sym.err, desc.err, anyTag.err, remote.err, stErr, tree.err}
+		if anyTag.err == nil && len(anyTag.out) == 0 {
+			errs[3] = nil // stopped for want of a tag, not by ctx
+		}
+		return nil, stopped(ctx, time.Now(), errs...)
 	}
 
 	if b, ok := strings.CutPrefix(sym.text(), "refs/heads/"); sym.err == nil && ok {

@@ -1,6 +1,7 @@
 package gitinfo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -59,6 +60,32 @@ func openGoGit(dir string) (*git.Repository, *repoGoGit, error) {
 		at.dotGit = filepath.Join(at.root, ".git")
 	}
 	return repo, at, nil
+}
+
+// collectGoGitBounded runs collectGoGit, which cannot be interrupted, in
+// a goroutine and stops waiting for it when ctx ends; the goroutine then
+// runs to its end and its answer is dropped.
+func collectGoGitBounded(ctx context.Context, dir string, mode DirtyMode, opts Options) (*found, error) {
+	type result struct {
+		f   *found
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{err: fmt.Errorf("gitinfo: go-git failed reading %s: %v", dir, p)}
+			}
+		}()
+		f, err := collectGoGit(dir, mode, opts)
+		done <- result{f, err}
+	}()
+	select {
+	case r := <-done:
+		return r.f, r.err
+	case <-ctx.Done():
+		return nil, &StoppedError{Commands: []string{"go-git reading " + dir}, Err: ctx.Err()}
+	}
 }
 
 // collectGoGit answers with go-git what go-git answers as git would: the
