@@ -17,6 +17,7 @@ import (
 )
 
 func main() {
+	inheritNothing()
 	pps := plugin.NewSet()
 	pps.RegisterPostProcessor(plugin.DEFAULT_NAME, new(postprocessor.PostProcessor))
 	pps.RegisterDatasource(plugin.DEFAULT_NAME, new(datasource.Datasource))

@@ -54,12 +54,34 @@ func packer(t *testing.T, dir string, hcp *hcpServer, env map[string]string, arg
 // runPacker is packer for goroutines other than the test's: it returns its
 // errors instead of failing t.
 func runPacker(t *testing.T, dir string, hcp *hcpServer, env map[string]string, args ...string) (result, error) {
+	p, err := startPacker(t, dir, hcp, env, args...)
+	if err != nil {
+		return result{}, err
+	}
+	return p.wait()
+}
+
+// runningPacker is a Packer process startPacker started.
+type runningPacker struct {
+	cmd            *exec.Cmd
+	cancel         context.CancelFunc
+	ctx            context.Context
+	args           []string
+	home, logPath  string
+	hcp            bool
+	stdout, stderr bytes.Buffer
+	start          time.Time
+}
+
+// startPacker starts Packer as packer runs it, for a test that acts on the
+// running process (sends it a signal); wait ends the run.
+func startPacker(t *testing.T, dir string, hcp *hcpServer, env map[string]string, args ...string) (*runningPacker, error) {
 	base := t.TempDir()
 	home := filepath.Join(base, "home")
 	tmp := filepath.Join(base, "tmp")
 	for _, d := range []string{home, tmp} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
-			return result{}, err
+			return nil, err
 		}
 	}
 	logPath := filepath.Join(base, "packer.log")
@@ -79,32 +101,41 @@ func runPacker(t *testing.T, dir string, hcp *hcpServer, env map[string]string, 
 		vars = append(vars, k+"="+env[k])
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), packerTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, suite.packer, args...) //nolint:gosec // the suite's Packer binary with the test's arguments
-	cmd.Dir = dir
-	cmd.Env = vars
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	r := result{Start: time.Now()}
-	err := cmd.Run()
-	r.End = time.Now()
+	p := &runningPacker{args: args, home: home, logPath: logPath, hcp: hcp != nil}
+	p.ctx, p.cancel = context.WithTimeout(context.Background(), packerTimeout)
+	p.cmd = exec.CommandContext(p.ctx, suite.packer, args...) //nolint:gosec // the suite's Packer binary with the test's arguments
+	p.cmd.Dir = dir
+	p.cmd.Env = vars
+	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	p.start = time.Now()
+	if err := p.cmd.Start(); err != nil {
+		p.cancel()
+		return nil, fmt.Errorf("running packer %s: %w", strings.Join(args, " "), err)
+	}
+	return p, nil
+}
+
+// wait waits for the Packer run to end and returns what it left behind.
+func (p *runningPacker) wait() (result, error) {
+	defer p.cancel()
+	err := p.cmd.Wait()
+	r := result{Start: p.start, End: time.Now()}
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
 	case errors.As(err, &exit):
 		r.Code = exit.ExitCode()
 	default:
-		return r, fmt.Errorf("running packer %s: %w", strings.Join(args, " "), err)
+		return r, fmt.Errorf("running packer %s: %w", strings.Join(p.args, " "), err)
 	}
-	if ctx.Err() != nil {
-		return r, fmt.Errorf("packer %s did not finish within %s", strings.Join(args, " "), packerTimeout)
+	if p.ctx.Err() != nil {
+		return r, fmt.Errorf("packer %s did not finish within %s", strings.Join(p.args, " "), packerTimeout)
 	}
-	r.Stdout, r.Stderr = stdout.String(), stderr.String()
-	if b, err := os.ReadFile(logPath); err == nil { //nolint:gosec // the test's own log file
+	r.Stdout, r.Stderr = p.stdout.String(), p.stderr.String()
+	if b, err := os.ReadFile(p.logPath); err == nil { //nolint:gosec // the test's own log file
 		r.Log = string(b)
 	}
-	if _, err := os.Stat(filepath.Join(home, ".config", "hcp")); hcp == nil && err == nil {
+	if _, err := os.Stat(filepath.Join(p.home, ".config", "hcp")); !p.hcp && err == nil {
 		return r, errors.New("packer wrote HCP credentials in HOME without an HCP server")
 	}
 	return r, nil

@@ -61,7 +61,10 @@ func (s *Shared) Collect(ctx context.Context, env func(string) (string, bool), i
 // CheckRequired checks, when git_required is set, that the repository at
 // git_path can be read within git_timeout, so that a component that runs
 // after the build (the post-processor) refuses the template before the
-// builder makes anything. A git_path still unknown is not checked.
+// builder makes anything. It does the git work the collection will do,
+// dirty_check's `git status` included: a hang there (a stuck
+// core.fsmonitor hook) must refuse the template now, not cost the labels
+// once the image exists. A git_path still unknown is not checked.
 func (s *Shared) CheckRequired(ctx context.Context) error {
 	if !s.GitRequired || strings.Contains(s.GitPath, Unknown) {
 		return nil
@@ -70,7 +73,11 @@ func (s *Shared) CheckRequired(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("git_required: %w", err)
 	}
-	if _, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: gitinfo.DirtyOff}); err != nil {
+	mode, err := gitinfo.ParseDirtyMode(s.DirtyCheck)
+	if err != nil {
+		return fmt.Errorf("dirty_check: %w", err)
+	}
+	if _, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: mode}); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
