@@ -62,7 +62,7 @@ func BenchmarkPackerBuildEnrichVsManifest(b *testing.B) {
 			// in the page cache; enrich's labels checked once.
 			run("manifest")
 			run("enrich")
-			if out := readRaw(b, filepath.Join(dir, "enriched.json")); !strings.Contains(out, `"git_commit":`) || !strings.Contains(out, `"git_dirty": "false"`) {
+			if out := readRaw(b, filepath.Join(dir, "enriched.json")); !strings.Contains(out, `"git_commit":`) || !strings.Contains(out, `"git_dirty":"false"`) {
 				b.Fatalf("enrich did not describe a clean repository:\n%s", out)
 			}
 			r := testrepo.Open(b, repo)
