@@ -72,6 +72,11 @@ type Shared struct {
 	// Names of labels to leave out, as named in the labels reference before
 	// any prefix or style, for example `["git_remote", "packer_run_uuid"]`.
 	ExcludeLabels []string `mapstructure:"exclude_labels"`
+	// Release gates: rules the repository must meet for the build to run,
+	// checked before any builder runs (see "Release gates"). A gate that
+	// does not hold, or cannot be decided, refuses the build with what was
+	// found and what would make it pass. None by default.
+	Require Require `mapstructure:"require"`
 }
 
 // DefaultGitTimeout is git_timeout's default.
@@ -103,6 +108,7 @@ func (s *Shared) Prepare(also []string) []error {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, s.Require.Check(s.DirtyCheck)...)
 	return append(errs, CheckExclude(s.ExcludeLabels, also)...)
 }
 
