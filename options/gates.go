@@ -67,7 +67,7 @@ func (s *Shared) CheckGates(col Collection) error {
 
 // undecided is the error of every gate set when none can be decided.
 func (s *Shared) undecided(reason, hint string) error {
-	return fmt.Errorf("%s: cannot be decided, so the build is refused: %s; %s, or set the gates from a variable (clean = var.release)",
+	return fmt.Errorf("%s: cannot be decided: %s; %s, or set the gates from a variable (clean = var.release)",
 		strings.Join(s.Require.Names(), ", "), reason, hint)
 }
 
@@ -93,7 +93,7 @@ func (s *Shared) checkClean(g *gitinfo.Facts) error {
 		if reason == "" {
 			reason = "the dirty check did not run"
 		}
-		return fmt.Errorf("require.clean: cannot be decided, so the build is refused: whether the work tree of %s is clean is unknown: %s; "+
+		return fmt.Errorf("require.clean: cannot be decided: whether the work tree of %s is clean is unknown: %s; "+
 			"make git (on PATH) able to run git status there, or set clean from a variable (clean = var.release)", g.Root, reason)
 	case *g.Dirty:
 		return fmt.Errorf("require.clean: the work tree of %s has %s, as dirty_check = %q counts them; "+
@@ -110,7 +110,7 @@ func changes(g *gitinfo.Facts) string {
 
 func checkPushed(g *gitinfo.Facts, ci *gitinfo.CI) error {
 	if g.Commit == "" {
-		return fmt.Errorf("require.pushed: cannot be decided, so the build is refused: the repository at %s has no commit checked out; commit and push, or set pushed from a variable (pushed = var.release)", g.Root)
+		return fmt.Errorf("require.pushed: cannot be decided: the repository at %s has no commit checked out; commit and push, or set pushed from a variable (pushed = var.release)", g.Root)
 	}
 	if ciBuilds(g, ci) {
 		return nil
@@ -131,14 +131,14 @@ func checkTag(glob string, g *gitinfo.Facts, ci *gitinfo.CI) error {
 	}
 	fix := fmt.Sprintf("tag HEAD with a tag matching %q and push the tag, or set tag from a variable (tag = var.release_tag, empty to require none)", glob)
 	if g.Commit == "" {
-		return fmt.Errorf("require.tag: cannot be decided, so the build is refused: the repository at %s has no commit checked out; %s", g.Root, fix)
+		return fmt.Errorf("require.tag: cannot be decided: the repository at %s has no commit checked out; %s", g.Root, fix)
 	}
 	var found string
 	switch {
 	case len(g.Tags) > 0:
 		found = "the tags at HEAD are " + QuoteList(g.Tags)
 	case g.Unknown[gitinfo.FactTags] != "":
-		return fmt.Errorf("require.tag: cannot be decided, so the build is refused: the tags at HEAD (%s) of %s are unknown: %s; %s",
+		return fmt.Errorf("require.tag: cannot be decided: the tags at HEAD (%s) of %s are unknown: %s; %s",
 			short(g), g.Root, g.Unknown[gitinfo.FactTags], fix)
 	default:
 		found = "no tag points at HEAD"
@@ -147,7 +147,7 @@ func checkTag(glob string, g *gitinfo.Facts, ci *gitinfo.CI) error {
 		if ciBuilds(g, ci) {
 			found += fmt.Sprintf(", and the CI (%s) builds the tag %q", ci.Provider, ci.Tag)
 		} else {
-			found += fmt.Sprintf(", and the CI (%s) builds the tag %q but %s", ci.Provider, ci.Tag, ciCommit(ci))
+			found += fmt.Sprintf(", and the CI (%s) builds the tag %q %s", ci.Provider, ci.Tag, ciCommit(ci))
 		}
 	}
 	return fmt.Errorf("require.tag: no tag of HEAD (%s) of %s matches %q: %s; %s", short(g), g.Root, glob, found, fix)
@@ -195,15 +195,15 @@ func ciBuilds(g *gitinfo.Facts, ci *gitinfo.CI) bool {
 }
 
 // ciCommit says which commit the CI builds, for a message about a CI that
-// does not build HEAD.
+// does not build HEAD: "for the commit X, not HEAD".
 func ciCommit(ci *gitinfo.CI) string {
 	switch {
 	case ci.Commit == "":
-		return "names no commit"
+		return "without naming its commit"
 	case len(ci.Commit) < minCICommit:
-		return fmt.Sprintf("names the commit %q, too short to tell", ci.Commit)
+		return fmt.Sprintf("for the commit %q, too short to tell whether it is HEAD", ci.Commit)
 	}
-	return fmt.Sprintf("builds the commit %s, not HEAD", ci.Commit)
+	return fmt.Sprintf("for the commit %s, not HEAD", ci.Commit)
 }
 
 func short(g *gitinfo.Facts) string {
@@ -216,5 +216,5 @@ func short(g *gitinfo.Facts) string {
 // pushedFromRemotes decides the pushed gate from the remote-tracking refs.
 // TODO(gitinfo): Facts.Pushed.
 func pushedFromRemotes(g *gitinfo.Facts, ci *gitinfo.CI) error {
-	return fmt.Errorf("require.pushed: cannot be decided, so the build is refused: whether HEAD (%s) of %s is on a remote is unknown; push it, or set pushed from a variable (pushed = var.release)", short(g), g.Root)
+	return fmt.Errorf("require.pushed: cannot be decided: whether HEAD (%s) of %s is on a remote is unknown; push it, or set pushed from a variable (pushed = var.release)", short(g), g.Root)
 }
