@@ -120,12 +120,12 @@ func checkPushed(g *gitinfo.Facts, ci *gitinfo.CI) error {
 
 func checkTag(glob string, g *gitinfo.Facts, ci *gitinfo.CI) error {
 	for _, t := range g.Tags {
-		if _, ok := matchAny([]string{glob}, t); ok {
+		if matchAny([]string{glob}, t) {
 			return nil
 		}
 	}
 	if ci != nil && ci.Tag != "" && ciBuilds(g, ci) {
-		if _, ok := matchAny([]string{glob}, ci.Tag); ok {
+		if matchAny([]string{glob}, ci.Tag) {
 			return nil
 		}
 	}
@@ -154,7 +154,7 @@ func checkTag(glob string, g *gitinfo.Facts, ci *gitinfo.CI) error {
 }
 
 func checkBranches(globs []string, g *gitinfo.Facts, ci *gitinfo.CI) error {
-	if _, ok := matchAny(globs, g.Branch); ok && g.Branch != "" {
+	if g.Branch != "" && matchAny(globs, g.Branch) {
 		return nil
 	}
 	fix := "or set branches from a variable (branches = var.release ? [\"main\"] : [])"

@@ -101,13 +101,12 @@ func checkGlob(pattern string) error {
 	return err
 }
 
-// matchAny returns the first of the globs that matches name, and whether
-// one does.
-func matchAny(globs []string, name string) (string, bool) {
+// matchAny reports whether one of the globs matches name.
+func matchAny(globs []string, name string) bool {
 	for _, g := range globs {
 		if ok, err := path.Match(g, name); err == nil && ok {
-			return g, true
+			return true
 		}
 	}
-	return "", false
+	return false
 }

@@ -46,7 +46,7 @@ func TestGates(t *testing.T) {
 				}
 			}
 			if tc.Break != nil {
-				tc.Break(t, s.Repo)
+				tc.Break(s.Repo)
 			}
 			if err := p.Configure(cfg, packerVars()); err != nil {
 				t.Fatalf("the second Configure, after the build, failed: %v", err)

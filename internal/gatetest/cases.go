@@ -44,7 +44,7 @@ func gitlabDetached(t *testing.T) (*testrepo.Repo, map[string]string) {
 var Cases = []Case{
 	// clean
 	{Name: "clean holds in a clean work tree", Outcome: Holds, Options: clean, Setup: repo,
-		Break: func(t *testing.T, r *testrepo.Repo) { r.Write("notes.txt", "during the build\n") }},
+		Break: func(r *testrepo.Repo) { r.Write("notes.txt", "during the build\n") }},
 	{Name: "clean holds with only ignored files", Outcome: Holds, Options: clean,
 		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
 			r := testrepo.New(t)
@@ -79,7 +79,7 @@ var Cases = []Case{
 
 	// pushed
 	{Name: "pushed holds in a GitHub Actions pull request checkout", Outcome: Holds, Options: pushed, Setup: githubPR,
-		Break: func(t *testing.T, r *testrepo.Repo) { r.CommitAll("during the build") }},
+		Break: func(r *testrepo.Repo) { r.CommitAll("during the build") }},
 	{Name: "pushed holds in a GitLab detached checkout without remote-tracking refs", Outcome: Holds, Options: pushed, Setup: gitlabDetached},
 	{Name: "pushed refused when the CI builds another commit", Outcome: Refused, Options: pushed,
 		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
@@ -101,14 +101,14 @@ var Cases = []Case{
 			r.Git("tag", "-a", "v1.2.0", "-m", "release")
 			return r, nil
 		},
-		Break: func(t *testing.T, r *testrepo.Repo) { r.Git("tag", "-d", "v1.2.0") }},
+		Break: func(r *testrepo.Repo) { r.Git("tag", "-d", "v1.2.0") }},
 	{Name: "tag holds in a GitLab tag pipeline", Outcome: Holds, Options: tagV,
 		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
 			r := testrepo.New(t)
 			r.Git("checkout", "-q", "--detach")
 			return r, map[string]string{"GITLAB_CI": "true", "CI_PIPELINE_ID": "9", "CI_COMMIT_SHA": r.Git("rev-parse", "HEAD"), "CI_COMMIT_TAG": "v2.0.0"}
 		},
-		Break: func(t *testing.T, r *testrepo.Repo) { r.CommitAll("during the build") }},
+		Break: func(r *testrepo.Repo) { r.CommitAll("during the build") }},
 	{Name: "tag refused for an untagged HEAD", Outcome: Refused, Options: tagV, Setup: repo,
 		Want: `require.tag: no tag of HEAD ({short}) of {root} matches "v*": no tag points at HEAD; tag HEAD with a tag matching "v*" and push the tag, or set tag from a variable (tag = var.release_tag, empty to require none)`},
 	{Name: "tag refused for tags that do not match", Outcome: Refused, Options: tagV,
@@ -133,7 +133,7 @@ var Cases = []Case{
 
 	// branches
 	{Name: "branches holds on main", Outcome: Holds, Options: branches, Setup: repo,
-		Break: func(t *testing.T, r *testrepo.Repo) { r.Git("checkout", "-q", "-b", "feature/x") }},
+		Break: func(r *testrepo.Repo) { r.Git("checkout", "-q", "-b", "feature/x") }},
 	{Name: "branches holds on a release branch without git on PATH", Outcome: Holds, Options: branches,
 		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
 			r := testrepo.New(t)

@@ -40,7 +40,7 @@ type Case struct {
 	Want string
 	// Break, for a case that holds, changes the repository so that the
 	// gate no longer holds, as a change during the build would.
-	Break func(t *testing.T, r *testrepo.Repo)
+	Break func(r *testrepo.Repo)
 }
 
 // Situation is what a case's Setup made.

@@ -110,68 +110,71 @@ func TestAccGates(t *testing.T) {
 		return map[string]string{"CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "77", "GITHUB_SHA": r.Git("rev-parse", "HEAD"),
 			"GITHUB_REF": "refs/pull/7/merge", "GITHUB_HEAD_REF": "feature/x", "GITHUB_BASE_REF": "main"}
 	}
+	// The names are short: Packer's plugin sockets live in the test's
+	// temporary directory, whose name holds the test's, and a Unix
+	// socket's path has at most 108 bytes.
 	cases := []gateCase{
-		{name: "clean refused", gates: clean, prepare: dirty,
+		{name: "clean-refused", gates: clean, prepare: dirty,
 			want: `require.clean: the work tree of {root} has 1 changed path, as dirty_check = "all" counts them: notes.txt; commit or stash them`},
-		{name: "clean holds", gates: clean},
+		{name: "clean-holds", gates: clean},
 
-		{name: "pushed refused for a local-only commit", gates: pushed,
+		{name: "pushed-local-refused", gates: pushed,
 			want: `require.pushed: HEAD ({short}) of {root} is on no remote`},
-		{name: "pushed holds after a push", gates: pushed,
+		{name: "pushed-holds", gates: pushed,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string {
 				r.BareRemote("origin")
 				r.Push("origin", "main")
 				return nil
 			}},
-		{name: "pushed holds in a GitHub Actions pull request checkout", gates: pushed, prepare: githubPR},
-		{name: "pushed holds in a GitLab detached checkout without remote-tracking refs", gates: pushed,
+		{name: "pushed-gha-pr-holds", gates: pushed, prepare: githubPR},
+		{name: "pushed-gitlab-holds", gates: pushed,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string {
 				r.Git("checkout", "-q", "--detach")
 				return map[string]string{"CI": "true", "GITLAB_CI": "true", "CI_PIPELINE_ID": "9", "CI_COMMIT_SHA": r.Git("rev-parse", "HEAD")}
 			}},
-		{name: "pushed refused when the CI builds another commit", gates: pushed,
+		{name: "pushed-ci-other-refused", gates: pushed,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string {
 				r.CommitAll("second")
 				return map[string]string{"CI": "true", "GITLAB_CI": "true", "CI_PIPELINE_ID": "9", "CI_COMMIT_SHA": r.Git("rev-parse", "HEAD~1")}
 			},
 			want: `the CI (gitlab-ci) builds the commit {parent}, not HEAD`},
 
-		{name: "tag holds for a tagged HEAD", gates: tagV,
+		{name: "tag-holds", gates: tagV,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string { r.Git("tag", "v1.0.0"); return nil }},
-		{name: "tag holds in a GitLab tag pipeline", gates: tagV,
+		{name: "tag-gitlab-holds", gates: tagV,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string {
 				r.Git("checkout", "-q", "--detach")
 				return map[string]string{"CI": "true", "GITLAB_CI": "true", "CI_PIPELINE_ID": "9", "CI_COMMIT_SHA": r.Git("rev-parse", "HEAD"), "CI_COMMIT_TAG": "v2.0.0"}
 			}},
-		{name: "tag refused for an untagged HEAD", gates: tagV,
+		{name: "tag-untagged-refused", gates: tagV,
 			want: `require.tag: no tag of HEAD ({short}) of {root} matches "v*": no tag points at HEAD; tag HEAD with a tag matching "v*" and push the tag`},
-		{name: "tag refused for a tag that does not match", gates: tagV,
+		{name: "tag-nomatch-refused", gates: tagV,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string { r.Git("tag", "nightly"); return nil },
 			want:    `require.tag: no tag of HEAD ({short}) of {root} matches "v*": the tags at HEAD are "nightly"`},
 
-		{name: "branches holds under GitHub Actions detached at main's commit", gates: branches,
+		{name: "branches-gha-holds", gates: branches,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string {
 				r.Git("branch", "other") // two local branches at HEAD: only the CI tells
 				r.Git("checkout", "-q", "--detach")
 				return map[string]string{"CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "77", "GITHUB_SHA": r.Git("rev-parse", "HEAD"),
 					"GITHUB_REF": "refs/heads/main", "GITHUB_REF_NAME": "main", "GITHUB_REF_TYPE": "branch"}
 			}},
-		{name: "branches refused on a feature branch", gates: branches,
+		{name: "branches-feature-refused", gates: branches,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string {
 				r.Git("checkout", "-q", "-b", "feature/x")
 				return nil
 			},
 			want: `require.branches: the branch of {root} is "feature/x" (the branch checked out, or at a detached HEAD the one local branch there), which matches none of "main"`},
-		{name: "branches refused on a detached HEAD with no CI", gates: branches,
+		{name: "branches-detached-refused", gates: branches,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string { r.DetachOnNewCommit(); return nil },
 			want:    `require.branches: no branch can be told for HEAD ({short}) of {root}: no branch is checked out, no CI is detected`},
 
-		{name: "clean cannot be decided without git on PATH", gates: clean,
+		{name: "clean-nogit-undecided", gates: clean,
 			prepare: func(t *testing.T, _ *testrepo.Repo) map[string]string { return map[string]string{"PATH": t.TempDir()} },
 			want:    `require.clean: cannot be decided: whether the work tree of {root} is clean is unknown: the git binary is not on PATH`},
 	}
 	for _, tc := range cases {
-		for _, component := range []string{"post-processor", "data source"} {
+		for _, component := range []string{"pp", "ds"} {
 			t.Run(tc.name+"/"+component, func(t *testing.T) {
 				t.Parallel()
 				r := gateRepo(t, tc.gates)
@@ -180,7 +183,7 @@ func TestAccGates(t *testing.T) {
 					env = tc.prepare(t, r)
 				}
 				template := "pp.pkr.hcl"
-				if component == "data source" {
+				if component == "ds" {
 					template = "ds.pkr.hcl"
 				}
 				res := packer(t, r.Dir, nil, env, "build", "-color=false", template)
@@ -189,7 +192,7 @@ func TestAccGates(t *testing.T) {
 		}
 	}
 
-	t.Run("clean refused in a JSON template", func(t *testing.T) {
+	t.Run("clean-json-refused", func(t *testing.T) {
 		t.Parallel()
 		r := gateRepo(t, clean)
 		dirty(t, r)
@@ -225,15 +228,15 @@ func checkGate(t *testing.T, r *testrepo.Repo, res result, want string) {
 // A gate that cannot be decided outside a repository refuses, through the
 // data source and the post-processor, and nothing reaches HCP Packer from
 // the data source.
-func TestAccGatesOutsideARepository(t *testing.T) {
+func TestAccGatesNoRepo(t *testing.T) {
 	requireAcc(t)
 	t.Parallel()
-	for _, component := range []string{"post-processor", "data source"} {
+	for _, component := range []string{"pp", "ds"} {
 		t.Run(component, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			template := gatePP(`      clean = true`)
-			if component == "data source" {
+			if component == "ds" {
 				template = gateDS(`      clean = true`)
 			}
 			template = strings.Replace(template, "build {\n", `build {
@@ -254,7 +257,7 @@ func TestAccGatesOutsideARepository(t *testing.T) {
 				t.Errorf("HCP Packer got %d build updates, want none", n)
 			}
 			for _, req := range hcp.Requests() {
-				if component == "data source" || strings.Contains(req.Path, "channel") {
+				if component == "ds" || strings.Contains(req.Path, "channel") {
 					t.Errorf("HCP Packer got %s %s", req.Method, req.Path)
 				}
 			}
