@@ -96,16 +96,32 @@ func (s *Shared) checkClean(g *gitinfo.Facts) error {
 		return fmt.Errorf("require.clean: cannot be decided: whether the work tree of %s is clean is unknown: %s; "+
 			"make git (on PATH) able to run git status there, or set clean from a variable (clean = var.release)", g.Root, reason)
 	case *g.Dirty:
-		return fmt.Errorf("require.clean: the work tree of %s has %s, as dirty_check = %q counts them; "+
+		return fmt.Errorf("require.clean: the work tree of %s has "+changes(g)+"; "+
 			"commit or stash them (or ignore them in .gitignore), or set clean from a variable (clean = var.release) to build a work in progress",
-			g.Root, changes(g), s.DirtyCheck)
+			g.Root, s.DirtyCheck)
 	}
 	return nil
 }
 
-// changes describes the changed paths of the work tree.
+// shownChanges is how many changed paths a message names.
+const shownChanges = 5
+
+// changes describes the changed paths of the work tree: how many, and the
+// first few.
 func changes(g *gitinfo.Facts) string {
-	return "changes"
+	paths, n := changed(g)
+	if n == 0 {
+		return "changes, as dirty_check = %q counts them"
+	}
+	s := fmt.Sprintf("%d changed path", n)
+	if n > 1 {
+		s += "s"
+	}
+	s += ", as dirty_check = %q counts them: " + strings.Join(paths[:min(len(paths), shownChanges)], ", ")
+	if more := n - min(len(paths), shownChanges); more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
 }
 
 func checkPushed(g *gitinfo.Facts, ci *gitinfo.CI) error {
@@ -213,8 +229,35 @@ func short(g *gitinfo.Facts) string {
 	return g.Commit
 }
 
-// pushedFromRemotes decides the pushed gate from the remote-tracking refs.
-// TODO(gitinfo): Facts.Pushed.
+// pushedFromRemotes decides the pushed gate from the remote-tracking refs,
+// when the CI does not say it builds HEAD.
 func pushedFromRemotes(g *gitinfo.Facts, ci *gitinfo.CI) error {
-	return fmt.Errorf("require.pushed: cannot be decided: whether HEAD (%s) of %s is on a remote is unknown; push it, or set pushed from a variable (pushed = var.release)", short(g), g.Root)
+	p, reason := pushed(g)
+	const fix = "or set pushed from a variable (pushed = var.release)"
+	switch {
+	case p != nil && *p:
+		return nil
+	case p != nil && shallow(g):
+		return fmt.Errorf("require.pushed: cannot be decided: no remote-tracking ref of %s contains HEAD (%s) as far as this shallow clone's history goes, and %s; "+
+			"fetch the history (git fetch --unshallow), push HEAD, %s", g.Root, short(g), ciSays(ci), fix)
+	case p != nil:
+		return fmt.Errorf("require.pushed: HEAD (%s) of %s is on no remote: no remote-tracking ref (refs/remotes/, as last fetched) contains it, and %s; "+
+			"push it (git push), fetch if it is pushed already (git fetch), %s", short(g), g.Root, ciSays(ci), fix)
+	}
+	return fmt.Errorf("require.pushed: cannot be decided: whether HEAD (%s) of %s is on a remote is unknown: %s, and %s; "+
+		"make git (on PATH) able to read the repository's refs, %s", short(g), g.Root, reason, ciSays(ci), fix)
+}
+
+// ciSays says what the CI says about the commit it builds, for a message
+// about a CI that does not build HEAD.
+func ciSays(ci *gitinfo.CI) string {
+	switch {
+	case ci == nil:
+		return "no CI is detected"
+	case ci.Commit == "":
+		return fmt.Sprintf("the CI (%s) names no commit", ci.Provider)
+	case len(ci.Commit) < minCICommit:
+		return fmt.Sprintf("the CI (%s) names the commit %q, too short to tell whether it is HEAD", ci.Provider, ci.Commit)
+	}
+	return fmt.Sprintf("the CI (%s) builds the commit %s, not HEAD", ci.Provider, ci.Commit)
 }
