@@ -264,3 +264,43 @@ func TestAccGatesNoRepo(t *testing.T) {
 		})
 	}
 }
+
+// A gate that held before the build and no longer holds after it (a step
+// of the build left a file in the work tree) never fails the build: the
+// post-processor says so, and the builder's output is kept.
+func TestAccGatesAfterBuild(t *testing.T) {
+	requireAcc(t)
+	t.Parallel()
+	r := testrepo.Init(t)
+	r.Write(".gitignore", "out/\n")
+	r.Write("build.pkr.hcl", requireEnrich+`
+source "file" "f" {
+  content = "built"
+  target  = "out/built.txt"
+}
+
+build {
+  sources = ["source.file.f"]
+
+  post-processors {
+    post-processor "shell-local" {
+      inline = ["echo during the build > notes.txt"]
+    }
+    post-processor "enrich" {
+      git_path = path.root
+      require {
+        clean = true
+      }
+    }
+  }
+}
+`)
+	r.CommitAll("template")
+	res := packer(t, r.Dir, nil, nil, "build", "-color=false", "build.pkr.hcl")
+	mustSucceed(t, res)
+	mustSay(t, res, "the release gates held before the build but no longer hold; the image is kept",
+		"require.clean: the work tree of "+r.Git("rev-parse", "--show-toplevel")+" has")
+	if b, err := os.ReadFile(filepath.Join(r.Dir, "out", "built.txt")); err != nil || string(b) != "built" {
+		t.Errorf("the builder's output is gone (%q, %v)", b, err)
+	}
+}
