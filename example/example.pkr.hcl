@@ -25,6 +25,8 @@ build {
   sources = ["source.null.example"]
 
   post-processor "enrich" {
+    # The template's repository, whatever directory Packer runs in.
+    git_path = path.root
     # Labels of your own, next to the git, build and CI labels added by default.
     labels = {
       team       = "platform"

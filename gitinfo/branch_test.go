@@ -52,7 +52,7 @@ func TestBranchPrecedence(t *testing.T) {
 			} else {
 				r.Git("checkout", "-q", "main")
 			}
-			f, err := Collect(context.Background(), r.Dir, Options{Dirty: DirtyOff, LookupEnv: envOf(tt.env)})
+			f, err := Collect(context.Background(), r.Dir, Options{Dirty: DirtyOff, CI: DetectCI(envOf(tt.env))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,14 +65,14 @@ func TestBranchPrecedence(t *testing.T) {
 
 func TestCollectPathErrors(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "no-such-dir", "template")
-	_, err := Collect(context.Background(), missing, Options{LookupEnv: noEnv})
+	_, err := Collect(context.Background(), missing, Options{})
 	if !errors.Is(err, fs.ErrNotExist) || errors.Is(err, ErrNotRepository) {
 		t.Fatalf("missing path: error %v, want one wrapping fs.ErrNotExist only", err)
 	}
 	if !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), "no-such-dir") {
 		t.Errorf("missing path: error %q should name the path and say it does not exist", err)
 	}
-	_, err = Collect(context.Background(), t.TempDir(), Options{LookupEnv: noEnv})
+	_, err = Collect(context.Background(), t.TempDir(), Options{})
 	if !errors.Is(err, ErrNotRepository) || errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("existing non-repository path: error %v, want one wrapping ErrNotRepository only", err)
 	}

@@ -5,6 +5,40 @@ import (
 	"strings"
 )
 
+// CI describes a CI run as told by the environment.
+type CI struct {
+	// Provider is one of "github-actions", "gitlab-ci", "jenkins",
+	// "circleci", "azure-pipelines", "bitbucket-pipelines", "buildkite",
+	// "travis-ci", "teamcity".
+	Provider string
+	// RunID identifies the run (pipeline, workflow or build) at the provider.
+	RunID string
+	// RunURL links to the run; credentials stripped.
+	RunURL string
+	// Branch is the branch the CI says it builds (the source branch for a
+	// pull request).
+	Branch string
+	// Tag is the tag the CI says it builds.
+	Tag string
+	// Commit is the commit the CI says it builds.
+	Commit string
+	// PullRequest is the PR/MR number or id when the run is for one.
+	PullRequest string
+	// Trigger is why the run started, one of the Trigger* constants; ""
+	// only when the CI gives nothing to tell. The table below says how each
+	// CI's own values map.
+	Trigger string
+	// Workflow is the name of the workflow or pipeline definition.
+	Workflow string
+	// Job is the name of the job or step within the run.
+	Job string
+	// RunAttempt is the attempt number, "1" for the first, where the CI
+	// counts retries.
+	RunAttempt string
+	// Actor is the account that started the run, as the CI names it.
+	Actor string
+}
+
 // Provider names reported in CI.Provider.
 const (
 	ProviderGitHubActions      = "github-actions"
@@ -17,6 +51,131 @@ const (
 	ProviderTravisCI           = "travis-ci"
 	ProviderTeamCity           = "teamcity"
 )
+
+// Trigger values reported in CI.Trigger, the same for every CI.
+const (
+	// TriggerPush is a push (or merge) to a branch.
+	TriggerPush = "push"
+	// TriggerTag is a tag build, also when the CI reports a push of a tag.
+	TriggerTag = "tag"
+	// TriggerPullRequest is a pull or merge request build (including merge
+	// queues and trains).
+	TriggerPullRequest = "pull_request"
+	// TriggerSchedule is a scheduled (cron) run.
+	TriggerSchedule = "schedule"
+	// TriggerManual is a person starting the run in the CI's interface.
+	TriggerManual = "manual"
+	// TriggerAPI is a run started through the CI's API or a trigger token.
+	TriggerAPI = "api"
+	// TriggerPipeline is a run started by another pipeline, workflow or build.
+	TriggerPipeline = "pipeline"
+	// TriggerOther is any other reason the CI names.
+	TriggerOther = "other"
+)
+
+// Where each CI documents the facts DetectCI reads beyond provider, run,
+// branch, tag, commit and pull request. Trigger lists the CI's own values
+// and the Trigger* constant each becomes; a value not listed becomes
+// TriggerOther. A push (or a CI that names no reason) building a tag is
+// TriggerTag, one building a pull request TriggerPullRequest. "-" means the
+// CI documents no variable for the fact, which stays "".
+//
+// GitHub Actions
+// https://docs.github.com/en/actions/reference/workflows-and-actions/variables
+// https://docs.github.com/en/actions/reference/workflows-and-actions/events-that-trigger-workflows
+//   Trigger     GITHUB_EVENT_NAME: push, create: push; release: tag;
+//               pull_request, pull_request_target, pull_request_review,
+//               pull_request_review_comment, merge_group: pull_request;
+//               schedule: schedule; workflow_dispatch: manual;
+//               repository_dispatch: api; workflow_run, workflow_call: pipeline
+//   Workflow    GITHUB_WORKFLOW
+//   Job         GITHUB_JOB
+//   RunAttempt  GITHUB_RUN_ATTEMPT
+//   Actor       GITHUB_TRIGGERING_ACTOR (who started this attempt), else GITHUB_ACTOR
+//
+// GitLab CI
+// https://docs.gitlab.com/ci/variables/predefined_variables/
+// https://docs.gitlab.com/ci/jobs/job_rules/#ci_pipeline_source-predefined-variable
+//   Trigger     CI_PIPELINE_SOURCE: push: push (tag with CI_COMMIT_TAG);
+//               merge_request_event, external_pull_request_event: pull_request;
+//               schedule: schedule; web, webide, chat: manual; api, trigger: api;
+//               pipeline, parent_pipeline: pipeline
+//   Workflow    CI_PIPELINE_NAME (workflow:name)
+//   Job         CI_JOB_NAME
+//   RunAttempt  -  (a retried job is a new job; CI_JOB_ID is an id, not a count)
+//   Actor       GITLAB_USER_LOGIN
+//
+// Jenkins (core and multibranch variables; BUILD_CAUSE from the EnvInject
+// plugin, BUILD_USER_ID from the Build User Vars plugin, when installed)
+// https://www.jenkins.io/doc/book/pipeline/jenkinsfile/#using-environment-variables
+// https://plugins.jenkins.io/envinject/
+// https://plugins.jenkins.io/build-user-vars-plugin/
+//   Trigger     BUILD_CAUSE (first of the list): MANUALTRIGGER: manual;
+//               SCMTRIGGER, BRANCHINDEXINGCAUSE, BRANCHEVENTCAUSE: push;
+//               TIMERTRIGGER: schedule; UPSTREAMTRIGGER: pipeline;
+//               REMOTECAUSE: api. Else BUILD_USER_ID: timer: schedule;
+//               scmChange, branchIndexing: push; remoteRequest: api;
+//               genericWebhook: other; a user id: manual. Else TAG_NAME
+//               and CHANGE_ID alone.
+//   Workflow    JOB_NAME
+//   Job         -
+//   RunAttempt  -  (a rebuild is a new build number)
+//   Actor       BUILD_USER_ID when a person started the build
+//
+// CircleCI
+// https://circleci.com/docs/reference/variables/
+//   Trigger     -  (CIRCLE_TAG and CIRCLE_PULL_REQUEST alone)
+//   Workflow    -  (CIRCLE_WORKFLOW_ID is an instance id, not a name)
+//   Job         CIRCLE_JOB
+//   RunAttempt  -
+//   Actor       CIRCLE_USERNAME
+//
+// Azure Pipelines
+// https://learn.microsoft.com/en-us/azure/devops/pipelines/build/variables
+//   Trigger     BUILD_REASON: IndividualCI, BatchedCI: push (tag for
+//               refs/tags/); PullRequest: pull_request; Schedule: schedule;
+//               Manual, ValidateShelveset: manual; BuildCompletion,
+//               ResourceTrigger: pipeline
+//   Workflow    BUILD_DEFINITIONNAME
+//   Job         SYSTEM_JOBDISPLAYNAME, else SYSTEM_JOBNAME
+//   RunAttempt  SYSTEM_JOBATTEMPT
+//   Actor       BUILD_REQUESTEDFOR
+//
+// Bitbucket Pipelines
+// https://support.atlassian.com/bitbucket-cloud/docs/variables-and-secrets/
+//   Trigger     -  (BITBUCKET_TAG and BITBUCKET_PR_ID alone)
+//   Workflow    -
+//   Job         -
+//   RunAttempt  -
+//   Actor       BITBUCKET_STEP_TRIGGERER_UUID
+//
+// Buildkite
+// https://buildkite.com/docs/pipelines/environment-variables
+//   Trigger     BUILDKITE_SOURCE: webhook: push (tag with BUILDKITE_TAG,
+//               pull_request with BUILDKITE_PULL_REQUEST); ui: manual;
+//               api: api; trigger_job: pipeline; schedule: schedule
+//   Workflow    BUILDKITE_PIPELINE_NAME, else BUILDKITE_PIPELINE_SLUG
+//   Job         BUILDKITE_LABEL, else BUILDKITE_STEP_KEY
+//   RunAttempt  BUILDKITE_RETRY_COUNT + 1
+//   Actor       BUILDKITE_BUILD_CREATOR
+//
+// Travis CI
+// https://docs.travis-ci.com/user/environment-variables/#default-environment-variables
+//   Trigger     TRAVIS_EVENT_TYPE: push: push (tag with TRAVIS_TAG);
+//               pull_request: pull_request; cron: schedule; api: api
+//   Workflow    -
+//   Job         TRAVIS_JOB_NAME
+//   RunAttempt  -
+//   Actor       -
+//
+// TeamCity (the trigger and user are configuration parameters, not passed
+// to the build's environment)
+// https://www.jetbrains.com/help/teamcity/predefined-build-parameters.html
+//   Trigger     -  (a tag or pull-request branch alone)
+//   Workflow    TEAMCITY_BUILDCONF_NAME
+//   Job         -
+//   RunAttempt  -
+//   Actor       -
 
 type envFunc func(string) string
 
@@ -66,197 +225,35 @@ func DetectCI(lookup func(string) (string, bool)) *CI {
 		if ci.Branch == "HEAD" {
 			ci.Branch = ""
 		}
+		ci.Trigger = refTrigger(ci)
 		return ci
 	}
 	return nil
 }
 
-func first(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
+// refTrigger makes a push (or a run whose CI names no reason) that builds a
+// tag TriggerTag and one that builds a pull request TriggerPullRequest.
+func refTrigger(ci *CI) string {
+	if ci.Trigger != "" && ci.Trigger != TriggerPush {
+		return ci.Trigger
 	}
-	return ""
-}
-
-// refName splits a full ref into a branch or a tag name. Anything else (for
-// example refs/pull/1/merge) yields neither.
-func refName(ref string) (branch, tag string) {
 	switch {
-	case strings.HasPrefix(ref, "refs/heads/"):
-		return strings.TrimPrefix(ref, "refs/heads/"), ""
-	case strings.HasPrefix(ref, "refs/tags/"):
-		return "", strings.TrimPrefix(ref, "refs/tags/")
-	case strings.HasPrefix(ref, "refs/"):
-		return "", ""
+	case ci.Tag != "":
+		return TriggerTag
+	case ci.PullRequest != "":
+		return TriggerPullRequest
 	}
-	return ref, ""
+	return ci.Trigger
 }
 
-// pullNumber extracts N from refs/pull/N/..., pull/N, or a URL ending in /N.
-func pullNumber(s string) string {
-	s = strings.TrimSuffix(s, "/")
-	for _, p := range []string{"refs/pull/", "pull/", "refs/merge-requests/", "merge-requests/"} {
-		if i := strings.Index(s, p); i >= 0 {
-			rest := s[i+len(p):]
-			if j := strings.IndexByte(rest, '/'); j >= 0 {
-				rest = rest[:j]
-			}
-			if isDigits(rest) {
-				return rest
-			}
-		}
-	}
-	if i := strings.LastIndexByte(s, '/'); i >= 0 && isDigits(s[i+1:]) {
-		return s[i+1:]
-	}
-	return ""
-}
-
-func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
-
-func notFalse(s string) string {
-	if s == "false" || s == "0" {
+// triggerOf maps a CI's reason through its table: "" when the CI names
+// none, TriggerOther when the table does not know it.
+func triggerOf(reason string, table map[string]string) string {
+	if reason == "" {
 		return ""
 	}
-	return s
-}
-
-func readGitHub(e envFunc, ci *CI) {
-	ci.RunID = e("GITHUB_RUN_ID")
-	if server, repo := first(e("GITHUB_SERVER_URL"), "https://github.com"), e("GITHUB_REPOSITORY"); repo != "" && ci.RunID != "" {
-		ci.RunURL = strings.TrimSuffix(server, "/") + "/" + repo + "/actions/runs/" + ci.RunID
-		if a := e("GITHUB_RUN_ATTEMPT"); a != "" && a != "1" {
-			ci.RunURL += "/attempts/" + a
-		}
+	if t, ok := table[reason]; ok {
+		return t
 	}
-	ci.Commit = e("GITHUB_SHA")
-	ref := e("GITHUB_REF")
-	if strings.HasPrefix(ref, "refs/pull/") {
-		ci.PullRequest = pullNumber(ref)
-	}
-	switch {
-	case e("GITHUB_HEAD_REF") != "":
-		ci.Branch = e("GITHUB_HEAD_REF")
-	case e("GITHUB_REF_TYPE") == "branch":
-		ci.Branch = e("GITHUB_REF_NAME")
-	case e("GITHUB_REF_TYPE") == "tag":
-		ci.Tag = e("GITHUB_REF_NAME")
-	case e("GITHUB_REF_TYPE") == "":
-		ci.Branch, ci.Tag = refName(ref)
-	}
-	if ci.Tag == "" && e("GITHUB_REF_TYPE") == "" && strings.HasPrefix(ref, "refs/tags/") {
-		ci.Tag = strings.TrimPrefix(ref, "refs/tags/")
-	}
-}
-
-func readGitLab(e envFunc, ci *CI) {
-	ci.RunID = e("CI_PIPELINE_ID")
-	ci.RunURL = first(e("CI_PIPELINE_URL"), e("CI_JOB_URL"))
-	ci.Commit = e("CI_COMMIT_SHA")
-	ci.Tag = e("CI_COMMIT_TAG")
-	ci.Branch = first(e("CI_COMMIT_BRANCH"), e("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"), e("CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME"))
-	ci.PullRequest = first(e("CI_MERGE_REQUEST_IID"), e("CI_EXTERNAL_PULL_REQUEST_IID"))
-}
-
-func readJenkins(e envFunc, ci *CI) {
-	ci.RunID = first(e("BUILD_NUMBER"), e("BUILD_ID"))
-	ci.RunURL = e("BUILD_URL")
-	ci.Commit = e("GIT_COMMIT")
-	ci.Tag = e("TAG_NAME")
-	ci.PullRequest = e("CHANGE_ID")
-	switch {
-	case ci.PullRequest != "" && e("CHANGE_BRANCH") != "":
-		ci.Branch = e("CHANGE_BRANCH")
-	case e("BRANCH_NAME") != "" && ci.PullRequest == "":
-		ci.Branch = e("BRANCH_NAME")
-	default:
-		remote := strings.TrimPrefix(strings.TrimPrefix(e("GIT_BRANCH"), "refs/remotes/"), "remotes/")
-		var tag string
-		ci.Branch, tag = refName(first(e("GIT_LOCAL_BRANCH"), strings.TrimPrefix(remote, "origin/")))
-		ci.Tag = first(ci.Tag, tag)
-	}
-}
-
-func readCircle(e envFunc, ci *CI) {
-	// The job's number, which its URL (CIRCLE_BUILD_URL) shows; the
-	// workflow id only when there is none.
-	ci.RunID = first(e("CIRCLE_BUILD_NUM"), e("CIRCLE_WORKFLOW_ID"))
-	ci.RunURL = e("CIRCLE_BUILD_URL")
-	ci.Commit = e("CIRCLE_SHA1")
-	ci.Branch = e("CIRCLE_BRANCH")
-	ci.Tag = e("CIRCLE_TAG")
-	ci.PullRequest = first(e("CIRCLE_PR_NUMBER"), pullNumber(e("CIRCLE_PULL_REQUEST")))
-}
-
-func readAzure(e envFunc, ci *CI) {
-	ci.RunID = e("BUILD_BUILDID")
-	if coll, proj := e("SYSTEM_COLLECTIONURI"), e("SYSTEM_TEAMPROJECT"); coll != "" && proj != "" && ci.RunID != "" {
-		ci.RunURL = strings.TrimSuffix(coll, "/") + "/" + proj + "/_build/results?buildId=" + ci.RunID
-	}
-	ci.Commit = e("BUILD_SOURCEVERSION")
-	ci.PullRequest = first(e("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER"), e("SYSTEM_PULLREQUEST_PULLREQUESTID"))
-	if ci.PullRequest != "" {
-		ci.Branch, _ = refName(e("SYSTEM_PULLREQUEST_SOURCEBRANCH"))
-		return
-	}
-	// BUILD_SOURCEBRANCHNAME is only the last path segment; use the full ref.
-	ci.Branch, ci.Tag = refName(e("BUILD_SOURCEBRANCH"))
-}
-
-func readBitbucket(e envFunc, ci *CI) {
-	ci.RunID = e("BITBUCKET_BUILD_NUMBER")
-	if origin := e("BITBUCKET_GIT_HTTP_ORIGIN"); origin != "" && ci.RunID != "" {
-		ci.RunURL = strings.TrimSuffix(origin, "/") + "/addon/pipelines/home#!/results/" + ci.RunID
-	}
-	ci.Commit = e("BITBUCKET_COMMIT")
-	ci.Branch = e("BITBUCKET_BRANCH")
-	ci.Tag = e("BITBUCKET_TAG")
-	ci.PullRequest = e("BITBUCKET_PR_ID")
-}
-
-func readBuildkite(e envFunc, ci *CI) {
-	ci.RunID = e("BUILDKITE_BUILD_ID")
-	ci.RunURL = e("BUILDKITE_BUILD_URL")
-	if c := e("BUILDKITE_COMMIT"); c != "HEAD" {
-		ci.Commit = c
-	}
-	ci.Branch = e("BUILDKITE_BRANCH")
-	ci.Tag = e("BUILDKITE_TAG")
-	ci.PullRequest = notFalse(e("BUILDKITE_PULL_REQUEST"))
-}
-
-func readTravis(e envFunc, ci *CI) {
-	ci.RunID = e("TRAVIS_BUILD_ID")
-	ci.RunURL = e("TRAVIS_BUILD_WEB_URL")
-	ci.Commit = e("TRAVIS_COMMIT")
-	ci.Tag = e("TRAVIS_TAG")
-	ci.PullRequest = notFalse(e("TRAVIS_PULL_REQUEST"))
-	if ci.PullRequest != "" {
-		ci.Branch = first(e("TRAVIS_PULL_REQUEST_BRANCH"), e("TRAVIS_BRANCH"))
-		ci.Commit = first(e("TRAVIS_PULL_REQUEST_SHA"), ci.Commit)
-		return
-	}
-	ci.Branch = e("TRAVIS_BRANCH")
-}
-
-// readTeamCity reads the variables TeamCity exports (BUILD_NUMBER,
-// BUILD_VCS_NUMBER) and the branch that build configurations conventionally
-// export as env.TEAMCITY_BUILD_BRANCH=%teamcity.build.branch% (or
-// env.BRANCH_NAME), plus an optional env.TEAMCITY_BUILD_URL.
-func readTeamCity(e envFunc, ci *CI) {
-	ci.RunID = first(e("TEAMCITY_BUILD_ID"), e("BUILD_NUMBER"))
-	ci.RunURL = e("TEAMCITY_BUILD_URL")
-	ci.Commit = first(e("BUILD_VCS_NUMBER"), e("TEAMCITY_BUILD_VCS_NUMBER"))
-	b := first(e("TEAMCITY_BUILD_BRANCH"), e("BRANCH_NAME"))
-	if n := pullNumber(b); n != "" && (strings.Contains(b, "pull/") || strings.Contains(b, "merge-requests/")) {
-		ci.PullRequest = n
-		ci.Branch, _ = refName(e("TEAMCITY_PULLREQUEST_SOURCE_BRANCH"))
-		return
-	}
-	if b == "<default>" {
-		b = ""
-	}
-	ci.Branch, ci.Tag = refName(b)
+	return TriggerOther
 }

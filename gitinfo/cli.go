@@ -76,7 +76,7 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	f := &found{Facts: &Facts{Root: at.root, CI: DetectCI(opts.LookupEnv)}}
+	f := &found{Facts: &Facts{Root: at.root, CI: opts.CI}}
 	r = &runner{bin: r.bin, dir: at.root, env: r.env}
 
 	var wg sync.WaitGroup
@@ -88,7 +88,19 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 	log := ask("log", "-1", "--no-walk", "--no-show-signature", "--format=%H%x00%h%x00%ct%x00%an%x00%T", "HEAD", "--")
 	refs := ask("for-each-ref", "--points-at=HEAD", "--sort=-v:refname", "--format=%(refname)", "refs/heads/", "refs/tags/")
 	sym := ask("symbolic-ref", "-q", "HEAD")
-	desc := ask("describe", "--tags", "--always", "HEAD")
+	// describe walks the whole history to find that there is no tag;
+	// without one it prints what log's %h is, so a cheap look for any tag
+	// runs beside it and stops it when there is none
+	descCtx, stopDescribe := context.WithCancel(ctx)
+	defer stopDescribe()
+	desc, anyTag := &answer{}, &answer{}
+	wg.Go(func() { desc.out, desc.err = r.run(descCtx, "describe", "--tags", "--always", "HEAD") })
+	wg.Go(func() {
+		anyTag.out, anyTag.err = r.run(ctx, "for-each-ref", "--count=1", "--format=x", "refs/tags/")
+		if anyTag.err == nil && len(anyTag.out) == 0 {
+			stopDescribe()
+		}
+	})
 	remote := ask("remote", "-v")
 	var st statusResult
 	stErr, tree := errors.New("no status"), &answer{}
@@ -99,8 +111,12 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 		}
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if ctx.Err() != nil {
+		errs := []error{log.err, refs.err, sym.err, desc.err, anyTag.err, remote.err, stErr, tree.err}
+		if anyTag.err == nil && len(anyTag.out) == 0 {
+			errs[3] = nil // stopped for want of a tag, not by ctx
+		}
+		return nil, stopped(ctx, time.Now(), errs...)
 	}
 
 	if b, ok := strings.CutPrefix(sym.text(), "refs/heads/"); sym.err == nil && ok {
@@ -137,14 +153,19 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 				f.branchesAtHead = append(f.branchesAtHead, b)
 			}
 		}
-		if desc.err != nil {
+		switch {
+		case anyTag.err == nil && len(anyTag.out) == 0:
+			// no tag: `git describe --tags --always` prints the short
+			// commit, abbreviated as log's %h is
+			f.Describe = f.ShortCommit
+		case desc.err != nil:
 			f.unknown(FactDescribe, "%v", desc.err)
-		} else {
+		default:
 			f.Describe = desc.text()
 		}
 	}
 
-	f.Remote = pickRemote(string(remote.out))
+	f.Remote = pickRemote(parseRemotes(string(remote.out)))
 	if remote.err != nil {
 		f.unknown(FactRemote, "%v", remote.err)
 	}
@@ -182,22 +203,3 @@ type answer struct {
 }
 
 func (a *answer) text() string { return string(bytes.TrimSpace(a.out)) }
-
-// pickRemote returns, from `git remote -v` output, origin's fetch URL, else
-// the only remote's, credentials stripped.
-func pickRemote(out string) string {
-	urls := map[string]string{}
-	for _, line := range strings.Split(out, "\n") {
-		name, rest, _ := strings.Cut(line, "\t")
-		if u, ok := strings.CutSuffix(rest, " (fetch)"); ok && urls[name] == "" {
-			urls[name] = u
-		}
-	}
-	if u, ok := urls["origin"]; ok || len(urls) != 1 {
-		return StripCredentials(u)
-	}
-	for _, u := range urls {
-		return StripCredentials(u)
-	}
-	return ""
-}

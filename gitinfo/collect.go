@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Fact names used as keys of Facts.Unknown.
@@ -36,10 +37,23 @@ var headFacts = []string{FactCommit, FactShort, FactCommitTime, FactAuthor, Fact
 // not in a repository or in one owned by another user that git does not
 // trust (ErrNotRepository, and ErrUntrusted for the latter), when path
 // cannot be accessed at all, or when ctx is done.
+//
+// Every git call runs under ctx: when its deadline passes or it is
+// canceled, git and every process it started (a hook such as
+// core.fsmonitor, a clean filter) are killed (on Unix: git runs in a
+// process group of its own, and the whole group is killed; elsewhere git
+// alone), and Collect returns within about a second with a *StoppedError
+// that wraps ctx's error and names the commands still running. Because git
+// runs in its own process group, a signal sent to the caller's process
+// group (a terminal's Ctrl-C) does not reach it: cancel ctx on such a
+// signal. The go-git path cannot be interrupted: Collect stops waiting
+// for it when ctx ends and returns a *StoppedError; its goroutine then
+// runs to its end and its answer is dropped.
 func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	mode, err := ParseDirtyMode(string(opts.Dirty))
 	if err != nil {
 		return nil, err
@@ -52,10 +66,10 @@ func Collect(ctx context.Context, path string, opts Options) (*Facts, error) {
 	if bin, lookErr := exec.LookPath("git"); lookErr == nil {
 		f, err = collectCLI(ctx, &runner{bin: bin, dir: dir, env: gitEnv()}, mode, opts)
 	} else {
-		f, err = collectGoGit(dir, mode, opts)
+		f, err = collectGoGitBounded(ctx, dir, mode, opts)
 	}
-	if cerr := ctx.Err(); cerr != nil {
-		return nil, cerr
+	if ctx.Err() != nil {
+		return nil, stopped(ctx, start, err)
 	}
 	if err != nil {
 		return nil, err
@@ -122,29 +136,4 @@ func rebasingBranch(gitDir string) string {
 		}
 	}
 	return ""
-}
-
-// relPath returns p relative to root in git's form, when p is inside root.
-func relPath(root, p string) (string, bool) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", false
-	}
-	if d, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-		abs = filepath.Join(d, filepath.Base(abs))
-	}
-	if r, err := filepath.EvalSymlinks(root); err == nil {
-		root = r
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", false
-	}
-	return filepath.ToSlash(rel), true
-}
-
-func (f *Facts) unknownAll(facts []string, format string, args ...any) {
-	for _, k := range facts {
-		f.unknown(k, format, args...)
-	}
 }

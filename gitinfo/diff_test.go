@@ -525,6 +525,29 @@ func scenarios() []scenario {
 			r.Git("commit", "-q", "--allow-empty", "-m", "one past the last tag")
 			return r.Dir
 		}},
+		// no tag: describe is the short commit, found without walking the
+		// history
+		{name: "tagless long history", setup: func(r *gitRepo) string {
+			r.basic()
+			r.fastCommits(3000, 0, "")
+			return r.Dir
+		}},
+		{name: "tagless with core.abbrev 12", goGitUnknown: []string{FactShort}, setup: func(r *gitRepo) string {
+			r.basic()
+			r.fastCommits(20, 0, "")
+			r.Git("config", "core.abbrev", "12")
+			return r.Dir
+		}},
+		{name: "tag only on an unrelated history", setup: func(r *gitRepo) string {
+			r.basic()
+			r.fastCommits(50, 0, "")
+			r.Git("checkout", "-q", "--orphan", "other")
+			r.Write("o.txt", "o\n")
+			r.CommitAll("other root")
+			r.Git("tag", "v9.0.0")
+			r.Git("checkout", "-q", "-f", "main")
+			return r.Dir
+		}},
 		{name: "commit-graph", setup: func(r *gitRepo) string {
 			r.basic()
 			r.fastCommits(300, 120, "")
@@ -772,7 +795,7 @@ func differential(t *testing.T, eng engine) {
 				sc.adjust(r, dir, &want)
 			}
 			for _, mode := range []DirtyMode{DirtyAll, DirtyTracked} {
-				got, err := Collect(context.Background(), dir, Options{Dirty: mode, LookupEnv: noEnv})
+				got, err := Collect(context.Background(), dir, Options{Dirty: mode})
 				if err != nil {
 					t.Fatalf("Collect(%s): %v", mode, err)
 				}
@@ -801,7 +824,7 @@ func differential(t *testing.T, eng engine) {
 func checkRefused(t *testing.T, r *gitRepo, dir string, untrusted bool) {
 	t.Helper()
 	for _, mode := range []DirtyMode{DirtyAll, DirtyTracked} {
-		f, err := Collect(context.Background(), dir, Options{Dirty: mode, LookupEnv: noEnv})
+		f, err := Collect(context.Background(), dir, Options{Dirty: mode})
 		switch {
 		case err == nil:
 			t.Fatalf("%s: Collect = %+v, want an error", mode, f)

@@ -26,7 +26,7 @@ func TestLocationVariables(t *testing.T) {
 			if eng == engineGoGit {
 				t.Setenv("PATH", t.TempDir())
 			}
-			f, err := Collect(context.Background(), a.Dir, Options{LookupEnv: noEnv})
+			f, err := Collect(context.Background(), a.Dir, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,7 +49,7 @@ func TestConfigVariables(t *testing.T) {
 	testrepo.WriteFile(t, ignore, "*.tmp\n")
 	collect := func() *Facts {
 		t.Helper()
-		f, err := Collect(context.Background(), r.Dir, Options{LookupEnv: noEnv})
+		f, err := Collect(context.Background(), r.Dir, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestUserConfiguration(t *testing.T) {
 			if eng == engineGoGit {
 				t.Setenv("PATH", t.TempDir())
 			}
-			f, err := Collect(context.Background(), r.Dir, Options{LookupEnv: noEnv})
+			f, err := Collect(context.Background(), r.Dir, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

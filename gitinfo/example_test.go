@@ -38,8 +38,8 @@ func ExampleCollect() {
 		}
 	}
 	f, err := gitinfo.Collect(context.Background(), template, gitinfo.Options{
-		Dirty:     gitinfo.DirtyAll,
-		LookupEnv: func(string) (string, bool) { return "", false }, // no CI
+		Dirty: gitinfo.DirtyAll,
+		CI:    nil, // no CI run; a caller detects it once with gitinfo.DetectCI
 	})
 	if err != nil {
 		panic(err)
@@ -55,4 +55,22 @@ func ExampleCollect() {
 	// describe: v1.0.0
 	// dirty: false
 	// remote: https://gitlab.example.com/org/images.git
+}
+
+// What StripCredentials leaves of the URLs a build may record: the remote
+// and the CI run's link, without what would let someone else in.
+func ExampleStripCredentials() {
+	for _, u := range []string{
+		"https://ci-bot:glpat-secret@gitlab.example.com/org/images.git",
+		"deploy:s3cret@git.example.com:org/images.git",
+		"git@github.com:org/images.git",
+		"https://dev.azure.com/org/proj/_build/results?buildId=42&access_token=abc",
+	} {
+		fmt.Println(gitinfo.StripCredentials(u))
+	}
+	// Output:
+	// https://gitlab.example.com/org/images.git
+	// git.example.com:org/images.git
+	// git@github.com:org/images.git
+	// https://dev.azure.com/org/proj/_build/results?buildId=42
 }

@@ -8,8 +8,12 @@
 // remote run at once, under the caller's context, with --no-optional-locks,
 // GIT_TERMINAL_PROMPT=0 and LC_ALL=C, so that git honours all the user
 // configured (includeIf, commit-graph, fsmonitor, filters, sparse and split
-// indexes, SHA-256). Without git, go-git answers commit, short commit, time,
-// author, branch, tags and remote (gogit.go); the rest is unknown.
+// indexes, SHA-256). Beside describe, a look for any tag runs; in a
+// repository without one, describe (which would walk the whole history to
+// find none) is stopped and Describe is the short commit, as describe
+// prints it. Without git, go-git answers commit, short commit, time,
+// author, branch, tags and remote (the gogit*.go files); the rest is
+// unknown.
 //
 // gitinfo trusts exactly what git trusts and never writes: a repository
 // another user owns is refused (ErrUntrusted) as git refuses it, and
@@ -57,9 +61,11 @@ func ParseDirtyMode(s string) (DirtyMode, error) {
 type Options struct {
 	// Dirty selects the dirty check; "" means DirtyAll.
 	Dirty DirtyMode
-	// LookupEnv is the environment used for CI detection; nil means
-	// os.LookupEnv.
-	LookupEnv func(key string) (string, bool)
+	// CI is the CI run the caller detected, once for all it does, with
+	// DetectCI; nil when there is none. Collect reads no environment: it
+	// uses CI to name the branch of a detached HEAD (see Facts.Branch) and
+	// returns it as Facts.CI.
+	CI *CI
 	// IgnorePaths are files whose changes never count toward Dirty or
 	// against Tree, such as the caller's own output file. Relative paths
 	// are taken from the process's working directory.
@@ -103,32 +109,11 @@ type Facts struct {
 	// Remote is the URL of origin (else of the only remote), credentials
 	// stripped.
 	Remote string
-	// CI is the CI run from the environment; nil when no CI was detected.
+	// CI is Options.CI: the CI run the caller detected; nil when none.
 	CI *CI
 	// Unknown maps a fact name ("dirty", "describe", ...) to the reason it
 	// is unknown.
 	Unknown map[string]string
-}
-
-// CI describes a CI run as told by the environment.
-type CI struct {
-	// Provider is one of "github-actions", "gitlab-ci", "jenkins",
-	// "circleci", "azure-pipelines", "bitbucket-pipelines", "buildkite",
-	// "travis-ci", "teamcity".
-	Provider string
-	// RunID identifies the run (pipeline, workflow or build) at the provider.
-	RunID string
-	// RunURL links to the run; credentials stripped.
-	RunURL string
-	// Branch is the branch the CI says it builds (the source branch for a
-	// pull request).
-	Branch string
-	// Tag is the tag the CI says it builds.
-	Tag string
-	// Commit is the commit the CI says it builds.
-	Commit string
-	// PullRequest is the PR/MR number or id when the run is for one.
-	PullRequest string
 }
 
 func (f *Facts) unknown(fact, format string, args ...any) {
@@ -136,4 +121,10 @@ func (f *Facts) unknown(fact, format string, args ...any) {
 		f.Unknown = map[string]string{}
 	}
 	f.Unknown[fact] = fmt.Sprintf(format, args...)
+}
+
+func (f *Facts) unknownAll(facts []string, format string, args ...any) {
+	for _, k := range facts {
+		f.unknown(k, format, args...)
+	}
 }

@@ -1,6 +1,7 @@
 package gitinfo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -61,6 +62,32 @@ func openGoGit(dir string) (*git.Repository, *repoGoGit, error) {
 	return repo, at, nil
 }
 
+// collectGoGitBounded runs collectGoGit, which cannot be interrupted, in
+// a goroutine and stops waiting for it when ctx ends; the goroutine then
+// runs to its end and its answer is dropped.
+func collectGoGitBounded(ctx context.Context, dir string, mode DirtyMode, opts Options) (*found, error) {
+	type result struct {
+		f   *found
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{err: fmt.Errorf("gitinfo: go-git failed reading %s: %v", dir, p)}
+			}
+		}()
+		f, err := collectGoGit(dir, mode, opts)
+		done <- result{f, err}
+	}()
+	select {
+	case r := <-done:
+		return r.f, r.err
+	case <-ctx.Done():
+		return nil, &StoppedError{Commands: []string{"go-git reading " + dir}, Err: ctx.Err()}
+	}
+}
+
 // collectGoGit answers with go-git what go-git answers as git would: the
 // commit, its short name, time and author, the branch, the tags at HEAD and
 // the remote. Describe, dirty and tree need the git binary.
@@ -72,7 +99,7 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 	if err := checkOwner(at); err != nil {
 		return nil, err
 	}
-	f := &found{Facts: &Facts{Root: at.root, CI: DetectCI(opts.LookupEnv)}}
+	f := &found{Facts: &Facts{Root: at.root, CI: opts.CI}}
 	f.unknown(FactDescribe, "%s", noGit)
 	if mode != DirtyOff {
 		f.unknown(FactDirty, "%s", noGit)
@@ -91,15 +118,13 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 				coreAbbrev = user.Raw.Section("core").Option("abbrev")
 			}
 		}
-		if u, ok := cfg.Remotes["origin"]; ok && len(u.URLs) > 0 {
-			f.Remote = StripCredentials(u.URLs[0])
-		} else if len(cfg.Remotes) == 1 {
-			for _, r := range cfg.Remotes {
-				if len(r.URLs) > 0 {
-					f.Remote = StripCredentials(r.URLs[0])
-				}
+		urls := map[string]string{}
+		for name, r := range cfg.Remotes {
+			if len(r.URLs) > 0 {
+				urls[name] = r.URLs[0]
 			}
 		}
+		f.Remote = pickRemote(urls)
 	} else {
 		f.unknown(FactRemote, "reading the configuration: %v", err)
 	}
@@ -123,17 +148,23 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 	} else {
 		f.rebasing = rebasingBranch(at.gitDir)
 	}
+	// go-git reads a ref that is not an object name as one (the hex it
+	// could decode, then zeros): only what names a readable commit counts
 	id := head.Hash()
-	f.Commit = id.String()
-	if f.ShortCommit, err = abbrev(at.fs, coreAbbrev, id); err != nil {
-		f.unknown(FactShort, "%v", err)
+	if err := checkRefText(at.fs, head); err != nil {
+		f.unknownAll(headFacts, "%v", err)
+		return f, nil
 	}
 	c, err := repo.CommitObject(id)
 	if err != nil {
-		f.unknownAll([]string{FactCommitTime, FactAuthor}, "reading HEAD's commit: %v", err)
-	} else {
-		f.CommitTime = c.Committer.When.UTC()
-		f.Author = c.Author.Name
+		f.unknownAll(headFacts, "reading HEAD's commit %s: %v", id, err)
+		return f, nil
+	}
+	f.Commit = id.String()
+	f.CommitTime = c.Committer.When.UTC()
+	f.Author = c.Author.Name
+	if f.ShortCommit, err = abbrev(at.fs, coreAbbrev, id); err != nil {
+		f.unknown(FactShort, "%v", err)
 	}
 	if err := refsAtHead(repo, id, f); err != nil {
 		f.unknown(FactTags, "listing references: %v", err)

@@ -45,8 +45,8 @@ func TestCollectErrors(t *testing.T) {
 		opts Options
 		is   error
 	}{
-		{"not a repository", context.Background(), t.TempDir(), Options{LookupEnv: noEnv}, ErrNotRepository},
-		{"canceled", canceled, repo.Dir, Options{LookupEnv: noEnv}, context.Canceled},
+		{"not a repository", context.Background(), t.TempDir(), Options{}, ErrNotRepository},
+		{"canceled", canceled, repo.Dir, Options{}, context.Canceled},
 		{"bad mode", context.Background(), repo.Dir, Options{Dirty: "sometimes"}, nil},
 	}
 	for _, tt := range tests {
@@ -87,7 +87,7 @@ func TestDirtyWhenHeadUnreadable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRepo(t).basic()
 			tt.breakRepo(r)
-			f, err := Collect(context.Background(), r.Dir, Options{LookupEnv: noEnv})
+			f, err := Collect(context.Background(), r.Dir, Options{})
 			if err != nil {
 				return // refusing the repository outright is also not a wrong answer
 			}
@@ -120,7 +120,7 @@ func TestCollectStopsWithContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	f, err := Collect(ctx, r.Dir, Options{LookupEnv: noEnv})
+	f, err := Collect(ctx, r.Dir, Options{})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Collect = %+v, %v; want the context's error", f, err)
 	}

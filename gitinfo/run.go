@@ -75,11 +75,14 @@ func (r *runner) run(ctx context.Context, args ...string) ([]byte, error) {
 }
 
 // stream runs git with args and hands its standard output to read as it
-// comes, so that long output is never held whole.
+// comes, so that long output is never held whole. When ctx ends first, git
+// and every process it started are killed and the error is a *stoppedCmd
+// naming the command.
 func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, args ...string) error {
 	full := append([]string{"--no-optional-locks", "-C", r.dir}, args...)
 	cmd := exec.CommandContext(ctx, r.bin, full...) //nolint:gosec // fixed git subcommands; paths as arguments only
 	cmd.Env, cmd.WaitDelay = r.env, time.Second
+	inOwnGroup(cmd)
 	var stderr cappedBuffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -92,8 +95,8 @@ func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, arg
 	readErr := read(bufio.NewReaderSize(stdout, 32<<10))
 	_, _ = io.Copy(io.Discard, stdout)
 	err = cmd.Wait()
-	if ctx.Err() != nil {
-		return ctx.Err()
+	if cerr := ctx.Err(); cerr != nil && (err != nil || readErr != nil) {
+		return &stoppedCmd{command: commandLine(args), err: cerr}
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
@@ -103,6 +106,25 @@ func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, arg
 		return err
 	}
 	return readErr
+}
+
+// stoppedCmd is a git command its context stopped.
+type stoppedCmd struct {
+	command string // as commandLine prints it
+	err     error  // the context's error
+}
+
+func (e *stoppedCmd) Error() string { return e.command + ": " + e.err.Error() }
+func (e *stoppedCmd) Unwrap() error { return e.err }
+
+// commandLine prints a git command for a message: "git " and its
+// arguments, cut short after 120 characters.
+func commandLine(args []string) string {
+	s := "git " + strings.Join(args, " ")
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	return s
 }
 
 // cappedBuffer keeps the first 64 KiB written to it: enough for git's

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"strings"
 )
 
@@ -72,4 +73,23 @@ func inDir(p, dir string) bool {
 	}
 	p = strings.TrimSuffix(p, "/")
 	return p == dir || strings.HasPrefix(p, dir+"/") || strings.HasPrefix(dir, p+"/")
+}
+
+// relPath returns p relative to root in git's form, when p is inside root.
+func relPath(root, p string) (string, bool) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", false
+	}
+	if d, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(d, filepath.Base(abs))
+	}
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }

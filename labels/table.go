@@ -174,7 +174,7 @@ var table = []Label{
 	{Name: "ci_run_url", Kind: CI,
 		Doc:     "the run's web page, with credentials removed",
 		Omitted: "no CI detected, or the CI gives none",
-		value:   ci(func(c *gitinfo.CI) string { return gitinfo.StripCredentials(c.RunURL) })},
+		value:   ci(func(c *gitinfo.CI) string { return c.RunURL })},
 	{Name: "ci_pull_request", Kind: CI,
 		Doc:     "the number (or id) of the pull or merge request the run is for",
 		Omitted: "no CI detected, or the run is not for a pull request",

@@ -109,7 +109,9 @@ func TestValues(t *testing.T) {
 			Facts{Git: &gitinfo.Facts{Commit: "c0ffee", Dirty: &dirty}}, nil,
 			map[string]string{"git_commit": "c0ffee", "git_dirty": "true"}},
 		{"no repository: no git labels, not even the CI's tag; CI URL without credentials",
-			Facts{CI: &gitinfo.CI{Provider: "jenkins", RunID: "5", RunURL: "https://bot:s3cr3t@ci.example.com/job/5/", Tag: "v3"}}, nil,
+			// the CI as DetectCI reads it, which strips the URL's credentials once
+			Facts{CI: gitinfo.DetectCI(envOf(map[string]string{"JENKINS_URL": "https://ci.example.com/", "BUILD_NUMBER": "5",
+				"BUILD_URL": "https://bot:s3cr3t@ci.example.com/job/5/", "TAG_NAME": "v3"}))}, nil,
 			map[string]string{"ci_provider": "jenkins", "ci_run_id": "5", "ci_run_url": "https://ci.example.com/job/5/"}},
 	}
 	for _, tc := range cases {
@@ -119,4 +121,9 @@ func TestValues(t *testing.T) {
 			}
 		})
 	}
+}
+
+// envOf is an environment of exactly vars, for gitinfo.DetectCI.
+func envOf(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 }

@@ -44,7 +44,7 @@ func (s *Shared) Collect(ctx context.Context, env func(string) (string, bool), i
 		env = os.LookupEnv
 	}
 	ci := gitinfo.DetectCI(env)
-	g, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: mode, LookupEnv: env, IgnorePaths: ignore})
+	g, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: mode, CI: ci, IgnorePaths: ignore})
 	switch {
 	case err == nil:
 		return Collection{Git: g, CI: ci}, nil
@@ -84,7 +84,7 @@ func (s *Shared) CheckRequired(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("git_required: %w", err)
 	}
-	if _, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: gitinfo.DirtyOff, LookupEnv: func(string) (string, bool) { return "", false }}); err != nil {
+	if _, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: gitinfo.DirtyOff}); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -19,12 +19,15 @@ import (
 // Shared are the options of both components. Each means the same in the
 // post-processor and in the data source.
 type Shared struct {
-	// A path inside the git repository to describe. Defaults to the
-	// directory Packer runs in. Packer looks upward from it for the
-	// repository, as git does, so any directory of the work tree will do;
-	// in HCL2 `git_path = path.root` names the template's directory. The
-	// `git_tree` label (the data source's `tree`) is the tree of this
-	// directory.
+	// A path inside the git repository to describe. Enrich looks upward
+	// from it for the repository, as git does, so any directory of the work
+	// tree will do. Defaults to the directory Packer runs in, except in the
+	// post-processor of a JSON template, where it is the template's
+	// directory, as for Packer's own `git_sha` label. In HCL2 write
+	// `git_path = path.root` to describe the template's repository whatever
+	// directory Packer runs in (`packer build ../other/build.pkr.hcl`
+	// otherwise describes the current directory's). The `git_tree` label
+	// (the data source's `tree`) is the tree of this directory.
 	GitPath string `mapstructure:"git_path"`
 	// Refuse the template, at `packer validate` already and before any
 	// builder runs, when `git_path` is not inside a git repository or git

@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/packer-plugin-sdk/common"
@@ -16,6 +19,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
+	"github.com/packer-enrich/packer-plugin-enrich/internal/outputfile"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
 	"github.com/packer-enrich/packer-plugin-enrich/options"
 )
@@ -121,6 +125,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 		InterpolateFilter: &interpolate.RenderFilter{
 			Exclude: []string{"labels"},
 		},
+		DecodeHooks: append(slices.Clone(config.DefaultDecodeHookFuncs), boolToString),
 	}, raws...)
 	if err != nil {
 		c.undecoded = true
@@ -130,7 +135,14 @@ func (c *Config) prepare(raws ...interface{}) error {
 	var errs *packersdk.MultiError
 	add := func(err error) { errs = packersdk.MultiErrorAppend(errs, err) }
 
-	for _, err := range c.Shared.Prepare(c.generatedLabelNames()) {
+	if c.GitPath == "" && c.ctx.TemplatePath != "" {
+		// JSON templates: the template's repository, as Packer's own
+		// git_sha label describes (HCL2 passes no template path; there
+		// git_path = path.root says it).
+		c.GitPath = filepath.Dir(c.ctx.TemplatePath)
+	}
+
+	for _, err := range c.Prepare(c.generatedLabelNames()) {
 		add(err)
 	}
 	if c.OnConflict == "" {
@@ -143,7 +155,7 @@ func (c *Config) prepare(raws ...interface{}) error {
 		add(errors.New("fallback_provider and fallback_region apply only with fallback_image = true; set fallback_image or remove them"))
 	}
 	if c.OutputPath != "" && !strings.Contains(c.OutputPath, options.Unknown) {
-		if _, err := resolveOutput(c.OutputPath); err != nil {
+		if _, err := outputfile.Resolve(c.OutputPath); err != nil {
 			add(err)
 		}
 	}
@@ -194,7 +206,7 @@ func (c *Config) checkGeneratedDataLabels() []error {
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q holds a secret and is never copied into labels; remove it", i, key))
 		case seen[labelKey] != "":
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q and %q both become the label %q; keep one", i, seen[labelKey], key, labelKey))
-		case builtinLabel(name) && !c.excluded(name, false):
+		case labels.Known(name) && !c.excluded(name, false):
 			errs = append(errs, fmt.Errorf("generated_data_labels[%d]: %q becomes %q, a label this post-processor already adds; remove it, or add %q to exclude_labels", i, key, name, name))
 		default:
 			seen[labelKey] = key
@@ -221,11 +233,11 @@ func (c *Config) checkLabels() []error {
 			}
 			continue
 		}
-		if c.LabelStyle == styleGCE && !gceName(k) {
+		if c.LabelStyle == styleGCE && !labels.GCEName(k) {
 			errs = append(errs, fmt.Errorf("labels[%q]: with label_style = \"gce\" a name must start with a lowercase letter and hold only lowercase letters, digits, '_' and '-', at most 63 characters", k))
 		}
 		if name, ok := added[k]; ok {
-			if builtinLabel(name) && !c.excluded(name, false) {
+			if labels.Known(name) && !c.excluded(name, false) {
 				errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %q this post-processor adds; add %q to exclude_labels to set it yourself", k, name, name))
 			} else {
 				errs = append(errs, fmt.Errorf("labels[%q]: the name is already the label %q from generated_data_labels; remove one of them", k, name))
@@ -266,7 +278,7 @@ func (c *Config) generatedLabelNames() []string {
 // generated data label whose name is an excluded built-in's takes the
 // built-in's place instead of being dropped with it.
 func (c *Config) excluded(name string, generated bool) bool {
-	return c.Shared.Excluded(name) && (!generated || !builtinLabel(name))
+	return c.Excluded(name) && (!generated || !labels.Known(name))
 }
 
 // addedLabelNames returns the names, before prefix and style, of every label
@@ -274,7 +286,7 @@ func (c *Config) excluded(name string, generated bool) bool {
 // excluded ones.
 func (c *Config) addedLabelNames() []string {
 	var names []string
-	for _, name := range builtinLabelNames() {
+	for _, name := range labels.Names() {
 		if !c.excluded(name, false) {
 			names = append(names, name)
 		}
@@ -285,4 +297,14 @@ func (c *Config) addedLabelNames() []string {
 		}
 	}
 	return names
+}
+
+// boolToString decodes a boolean given where a string is wanted (a JSON
+// template's label value) as HCL2 gives it, "true" or "false", instead of
+// the "1" or "0" of weakly typed decoding.
+func boolToString(from, to reflect.Kind, data interface{}) (interface{}, error) {
+	if b, ok := data.(bool); ok && from == reflect.Bool && to == reflect.String {
+		return strconv.FormatBool(b), nil
+	}
+	return data, nil
 }

@@ -1,6 +1,8 @@
 package postprocessor
 
 import (
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
+
 	"context"
 	"os"
 	"strings"
@@ -47,7 +49,7 @@ func TestConfigureBadInput(t *testing.T) {
 		{"on_conflict unknown", map[string]interface{}{"on_conflict": "replace"}, []string{"on_conflict", `"replace"`, `"override", "keep", "error"`}},
 		{"on_conflict wrong type", map[string]interface{}{"on_conflict": map[string]string{"a": "b"}}, []string{"on_conflict"}},
 		{"dirty_check unknown", map[string]interface{}{"dirty_check": "untracked"}, []string{"dirty_check", `"untracked"`, `"all", "tracked", "off"`}},
-		{"dirty_check boolean", map[string]interface{}{"dirty_check": true}, []string{"dirty_check", `"1"`}},
+		{"dirty_check boolean", map[string]interface{}{"dirty_check": true}, []string{"dirty_check", `"true"`}},
 		{"labels not a map", map[string]interface{}{"labels": "team=web"}, []string{"labels"}},
 		{"labels list", map[string]interface{}{"labels": []string{"a", "b"}}, []string{"labels"}},
 		{"label name empty", map[string]interface{}{"labels": map[string]string{"": "x"}}, []string{"labels", "empty"}},
@@ -275,11 +277,11 @@ func TestGCE(t *testing.T) {
 		{"", "l", ""},
 	}
 	for _, tc := range cases {
-		if got := gceKey(tc.in); got != tc.key {
-			t.Errorf("gceKey(%q) = %q, want %q", tc.in, got, tc.key)
+		if got := labels.GCEKey(tc.in); got != tc.key {
+			t.Errorf("labels.GCEKey(%q) = %q, want %q", tc.in, got, tc.key)
 		}
-		if got := gceValue(tc.in); got != tc.value {
-			t.Errorf("gceValue(%q) = %q, want %q", tc.in, got, tc.value)
+		if got := labels.GCEValue(tc.in); got != tc.value {
+			t.Errorf("labels.GCEValue(%q) = %q, want %q", tc.in, got, tc.value)
 		}
 	}
 }

@@ -43,7 +43,7 @@ func (c *Config) stateKeys() []string {
 // names, so there the docs say what not to do, and PostProcess drops what
 // it can recognise.
 func (c *Config) checkSensitiveLabels() []error {
-	ss := knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, nil)
+	ss := knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, nil, noEnv)
 	if len(ss) == 0 {
 		return nil
 	}

@@ -122,7 +122,7 @@ func FuzzBuildLabels(f *testing.F) {
 			return // refused at validate time, with an error
 		}
 		c := &p.config
-		labels, _ := c.buildLabels(facts{
+		got, _ := c.buildLabels(facts{
 			Git:        &gitinfo.Facts{Commit: "0123456789abcdef0123456789abcdef01234567", ShortCommit: "0123456", Branch: "main", CommitTime: fixedTime},
 			BuildTime:  fixedTime,
 			BuildName:  "web",
@@ -130,28 +130,28 @@ func FuzzBuildLabels(f *testing.F) {
 			Generated:  map[string]interface{}{genKey: genValue, "Password": "hunter2"},
 			UserLabels: map[string]string{key: value},
 		})
-		for k, v := range labels {
+		for k, v := range got {
 			if k == "" {
-				t.Fatalf("empty label name in %v", labels)
+				t.Fatalf("empty label name in %v", got)
 			}
 			if strings.Contains(v, "hunter2") && !strings.Contains(value+genValue, "hunter2") {
 				t.Fatalf("label %s carries the generated data's password", k)
 			}
-			if st == styleGCE && (!gceName(k) || gceValue(v) != v) {
+			if st == styleGCE && (!labels.GCEName(k) || labels.GCEValue(v) != v) {
 				t.Fatalf("gce style produced %q = %q", k, v)
 			}
 		}
-		if _, ok := labels[key]; !ok {
-			t.Fatalf("user label %q missing from %v", key, labels)
+		if _, ok := got[key]; !ok {
+			t.Fatalf("user label %q missing from %v", key, got)
 		}
 		commitKey := c.labelKey("git_commit")
-		if st != styleGCE && labels[commitKey] != "0123456789abcdef0123456789abcdef01234567" {
-			t.Fatalf("git commit under %q = %q", commitKey, labels[commitKey])
+		if st != styleGCE && got[commitKey] != "0123456789abcdef0123456789abcdef01234567" {
+			t.Fatalf("git commit under %q = %q", commitKey, got[commitKey])
 		}
 		img := image.Image{ImageID: "i", ProviderName: "p"}
-		mergeLabels(&img, labels, nil, c.OnConflict)
-		if len(img.Labels) != len(labels) {
-			t.Fatalf("merging into an empty image gave %d labels, want %d", len(img.Labels), len(labels))
+		mergeLabels(&img, got, nil, c.OnConflict)
+		if len(img.Labels) != len(got) {
+			t.Fatalf("merging into an empty image gave %d labels, want %d", len(img.Labels), len(got))
 		}
 	})
 }
@@ -232,7 +232,7 @@ func FuzzSecretCheck(f *testing.F) {
 		labels, dropped := c.buildLabels(facts{
 			Generated:  generated,
 			UserLabels: map[string]string{"leak": label, "team": "web"},
-			Secrets:    knownSecrets(nil, nil, generated),
+			Secrets:    knownSecrets(nil, nil, generated, noEnv),
 		})
 		if _, ok := labels["leak"]; ok {
 			t.Fatalf("the label %q carries the secret %q (encoding %d) and was kept", label, secretValue, enc)

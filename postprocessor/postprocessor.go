@@ -5,6 +5,7 @@ package postprocessor
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log"
 	"maps"
@@ -19,6 +20,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/internal/outputfile"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
 	"github.com/packer-enrich/packer-plugin-enrich/options"
 )
@@ -88,21 +90,9 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 		ui.Error(fmt.Sprintf("once the build's values were known, the configuration had problems; enrich leaves out what they concern: %s", p.lateErr))
 	}
 
-	art := &Artifact{
-		builderID: source.BuilderId(),
-		id:        source.Id(),
-		files:     source.Files(),
-		str:       source.String(),
-		state:     map[string]interface{}{},
-	}
-	for _, key := range c.stateKeys() {
-		if v := source.State(key); v != nil {
-			art.state[key] = v
-		}
-	}
-	prior := stringMap(source.State(enrichLabelsKey))
-	generated := stringKeyed(source.State(generatedDataKey))
-	imageState := source.State(image.ArtifactStateURI)
+	src := readSource(source, c.stateKeys())
+	art := &Artifact{builderID: src.builderID, id: src.id, files: src.files, str: src.str, state: src.carried}
+	generated := src.generated
 
 	f := facts{
 		BuildTime:  p.clock().UTC().Truncate(time.Second),
@@ -111,7 +101,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 		Builder:    c.PackerBuilderType,
 		Generated:  generated,
 		UserLabels: c.renderLabels(ui, generated),
-		Secrets:    knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, generated),
+		Secrets:    knownSecrets(c.PackerUserVars, c.PackerSensitiveVars, generated, p.env()),
 	}
 	if v, ok := p.env()("PACKER_RUN_UUID"); ok {
 		f.RunUUID = v
@@ -127,18 +117,18 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	}
 	art.labels = labels
 
-	if err := p.labelImages(ui, art, imageState, prior); err != nil {
+	if err := p.labelImages(ui, art, src.images, src.prior); err != nil {
 		return source, keep, forceKeep, err
 	}
 	c.fillSourceImageIDs(art.images, generated)
 
-	art.generated = mergeGenerated(generated, labels, prior)
+	art.generated = mergeGenerated(generated, labels, src.prior)
 
 	if c.OutputPath != "" {
 		p.writeOutput(ctx, ui, art, f)
 	}
 
-	p.report(ui, art)
+	p.report(ui, art, f.Git)
 	return art, keep, forceKeep, nil
 }
 
@@ -174,31 +164,16 @@ func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *A
 		return
 	}
 	entry := c.outputEntry(art, f)
-	replaced, err := writeOutput(ctx, c.OutputPath, entry, ui.Say)
+	old, err := outputfile.Write(ctx, c.OutputPath, entry.Key(), entry, ui.Say)
 	if err != nil {
 		ui.Error(fmt.Sprintf("output: the labels were not written to %s: %s", c.OutputPath, err))
 		return
 	}
-	if replaced != nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
+	var replaced OutputBuild
+	if old != nil && json.Unmarshal(old, &replaced) == nil && replaced.PackerRunUUID != "" && replaced.PackerRunUUID == entry.PackerRunUUID {
 		ui.Error(fmt.Sprintf("output: another build of this run also wrote the entry %q of %s, and this build replaced it; "+
 			"give the builds different names (a source used in two build blocks has one name)", entry.Key(), c.OutputPath))
 	}
-}
-
-// stringMap returns v as a map of strings, as an enrich artifact's labels
-// arrive (directly or decoded from msgpack); nil for anything else.
-func stringMap(v interface{}) map[string]string {
-	m := stringKeyed(v)
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, val := range m {
-		if s, ok := stringValue(val); ok {
-			out[k] = s
-		}
-	}
-	return out
 }
 
 // labelImages decodes the source's images, or makes the fallback image, and
@@ -265,7 +240,7 @@ func (c *Config) renderLabels(ui packersdk.Ui, generated map[string]interface{})
 // the git labels. Only a cancelled build fails.
 func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo.Facts, *gitinfo.CI, error) {
 	c := &p.config
-	col, err := c.Collect(ctx, p.env(), c.ownFiles())
+	col, err := c.Collect(ctx, p.env(), outputfile.OwnFiles(c.OutputPath))
 	switch {
 	case ctx.Err() != nil:
 		return nil, nil, ctx.Err()
@@ -321,35 +296,27 @@ func completeImage(img *image.Image, art *Artifact) {
 	}
 }
 
-// report writes the one line a build shows, and the details to the log.
-func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact) {
+// report writes the one line a build shows, which names the repository the
+// git labels describe (so that a template run from another repository's
+// directory shows it), and the details to the log.
+func (p *PostProcessor) report(ui packersdk.Ui, art *Artifact, g *gitinfo.Facts) {
 	names := make([]string, 0, len(art.images))
 	for _, img := range art.images {
 		names = append(names, img.String())
 	}
+	from := "no git labels"
+	if g != nil {
+		from = "git labels of the repository " + g.Root
+	}
 	switch len(art.images) {
 	case 0:
-		ui.Say(fmt.Sprintf("%d labels made, no HCP Packer image to add them to", len(art.labels)))
+		ui.Say(fmt.Sprintf("%d labels made, no HCP Packer image to add them to (%s)", len(art.labels), from))
 	default:
-		ui.Say(fmt.Sprintf("%d labels added to %d image(s): %s", len(art.labels), len(art.images), strings.Join(names, "; ")))
+		ui.Say(fmt.Sprintf("%d labels added to %d image(s): %s (%s)", len(art.labels), len(art.images), strings.Join(names, "; "), from))
 	}
 	for _, k := range slices.Sorted(maps.Keys(art.labels)) {
 		log.Printf("[DEBUG] enrich: label %s = %q", k, art.labels[k])
 	}
-}
-
-// ownFiles are the files enrich writes in the work tree, which never count
-// toward git_dirty: the output file (its target, when it is a symlink) and
-// its temporary file.
-func (c *Config) ownFiles() []string {
-	if c.OutputPath == "" {
-		return nil
-	}
-	files := []string{c.OutputPath, tempOutputName(c.OutputPath)}
-	if target, err := resolveOutput(c.OutputPath); err == nil {
-		files = append(files, target, tempOutputName(target))
-	}
-	return files
 }
 
 func (p *PostProcessor) clock() time.Time {

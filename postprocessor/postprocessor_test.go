@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
 
 	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
+	enrichlabels "github.com/packer-enrich/packer-plugin-enrich/labels"
 )
 
 // twoRegions is what a multi-region builder publishes, in the shape it has
@@ -93,6 +94,9 @@ func TestPostProcessGitAndBuildLabels(t *testing.T) {
 	}
 	if !strings.HasPrefix(ui, "14 labels added to 2 image(s)") || strings.Contains(ui, "s3cr3t") {
 		t.Errorf("UI says %q; want one line with the counts and no secret", ui)
+	}
+	if !strings.Contains(ui, "(git labels of the repository "+r.Dir+")") {
+		t.Errorf("UI says %q; want it to name the repository %s", ui, r.Dir)
 	}
 	// Packer prints "(enrich)" before every line of the post-processor: a
 	// line of its own starting with "enrich:" would say it twice.
@@ -267,7 +271,7 @@ func TestPostProcessOptions(t *testing.T) {
 			}
 			if tc.cfg["label_style"] == "gce" {
 				for k, v := range labels {
-					if !gceName(k) || gceValue(v) != v {
+					if !enrichlabels.GCEName(k) || enrichlabels.GCEValue(v) != v {
 						t.Errorf("label %s = %q breaks GCE's rules", k, v)
 					}
 				}

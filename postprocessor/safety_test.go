@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
+	"github.com/packer-enrich/packer-plugin-enrich/internal/outputfile"
 
 	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
@@ -230,7 +230,7 @@ func TestPostProcessNeverFailsAfterTheBuild(t *testing.T) {
 			check: func(t *testing.T, _ *Artifact, out string) { mustContent(t, out, `{"not": "ours"}`) }},
 		{name: "output larger than the bound",
 			setup: func(t *testing.T, r *testrepo.Repo, out string) map[string]interface{} {
-				writeFile(t, out, `{"builds": {}, "pad": "`+strings.Repeat("x", maxOutputSize)+`"}`)
+				writeFile(t, out, `{"builds": {}, "pad": "`+strings.Repeat("x", outputfile.MaxSize)+`"}`)
 				return outputAt(t, r, out)
 			}, ui: []string{"output: the labels were not written", "larger than 16 MiB"}},
 		{name: "output directory cannot be created",
@@ -434,92 +434,6 @@ func TestTwoEnrichesNeverConflict(t *testing.T) {
 	}
 }
 
-// Rule 3: the output is written through a symlink to its target, which is
-// replaced atomically in its own directory; the link stays a link. No lock
-// or temporary file is left anywhere, and top-level keys enrich does not own
-// are kept.
-func TestWriteOutputFileRules(t *testing.T) {
-	dir := t.TempDir()
-	realDir := filepath.Join(dir, "real")
-	target := filepath.Join(realDir, "enriched.json")
-	link := filepath.Join(dir, "link.json")
-	if err := os.MkdirAll(realDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, target, `{"builds": {"old": {"name": "old"}}, "comment": "kept", "version": 3}`)
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := writeOutput(context.Background(), link, entry("web", "1"), nil); err != nil {
-		t.Fatal(err)
-	}
-	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-		t.Fatalf("the symlink was replaced: %v %v", fi, err)
-	}
-	got := readOutput(t, target)
-	if got["web"].ArtifactID != "1" || got["old"].Name != "old" {
-		t.Errorf("target entries %v", got)
-	}
-	data, _ := os.ReadFile(target)
-	if !strings.Contains(string(data), `"comment": "kept"`) || !strings.Contains(string(data), `"version": 3`) {
-		t.Errorf("top-level keys dropped: %s", data)
-	}
-	for _, d := range []string{dir, realDir} {
-		entries, _ := os.ReadDir(d)
-		for _, e := range entries {
-			if e.Name() != "link.json" && e.Name() != "real" && e.Name() != "enriched.json" {
-				t.Errorf("%s left in %s", e.Name(), d)
-			}
-		}
-	}
-	entries, _ := os.ReadDir(os.TempDir())
-	for _, e := range entries {
-		if strings.Contains(e.Name(), "enriched.json") {
-			t.Errorf("%s left in %s", e.Name(), os.TempDir())
-		}
-	}
-}
-
-// Rule 3: while another process holds the output's lock, the writer says
-// so and waits; cancelling the context ends the wait at once.
-func TestWriteOutputLockHeld(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "enriched.json")
-	writeFile(t, out, `{"builds": {}}`)
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	said := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		_, err := writeOutput(ctx, out, entry("web", "1"), func(s string) { said <- s })
-		done <- err
-	}()
-	select {
-	case msg := <-said:
-		if !strings.Contains(msg, "is locked by") || !strings.Contains(msg, "Ctrl-C") {
-			t.Errorf("message %q", msg)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no message while waiting for the lock")
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "context canceled") {
-			t.Errorf("err = %v, want the wait cancelled", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the wait did not end with the context")
-	}
-	mustContent(t, out, `{"builds": {}}`)
-}
-
 // Rule 3: the plugin's own output file never counts toward git_dirty: a
 // second build in the same checkout reports what the first reported, with
 // the output inside the work tree and not ignored.
@@ -577,14 +491,15 @@ func TestLateConfigureProblemsNeverFail(t *testing.T) {
 
 // Rule 4: credentials are removed up to the last '@' of a URL's authority,
 // even when the password holds an unencoded '/' (gitinfo.StripCredentials
-// has the cases).
+// has the cases), once, where the CI is read.
 func TestURLCredentials(t *testing.T) {
 	c := &Config{Shared: options.Shared{LabelStyle: styleSnake}}
 	labels, dropped := c.buildLabels(facts{
 		Git: &gitinfo.Facts{Commit: "abc"},
-		CI:  &gitinfo.CI{Provider: "github-actions", RunURL: "https://u:se/cret@ci.example/run/1"},
+		CI: gitinfo.DetectCI(testrepo.Env(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "1",
+			"GITHUB_SERVER_URL": "https://u:se/cret@ci.example", "GITHUB_REPOSITORY": "acme/x"})),
 	})
-	if labels["ci_run_url"] != "https://ci.example/run/1" || labels["git_commit"] != "abc" {
+	if labels["ci_run_url"] != "https://ci.example/acme/x/actions/runs/1" || labels["git_commit"] != "abc" {
 		t.Errorf("labels %v", labels)
 	}
 	if len(dropped) != 0 {

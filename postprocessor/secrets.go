@@ -18,8 +18,14 @@ var secretMarkers = []string{
 	"credential", "apikey", "api_key", "accesskey", "access_key", "cookie",
 }
 
+// secretWords are words of generated data keys that mark a secret when a
+// key holds them as a whole word (DbPw, AuthHeader, SessionKey,
+// BearerToken): as parts of other words they mean nothing (Author).
+var secretWords = []string{"pw", "auth", "authorization", "session", "bearer"}
+
 // isSecretKey reports whether a generated data key holds a secret, in any
-// letter case.
+// letter case: it holds one of secretMarkers, one of secretWords as a word,
+// or ends in the word key (SSHKey, SessionKey).
 func isSecretKey(key string) bool {
 	k := strings.ToLower(key)
 	for _, m := range secretMarkers {
@@ -27,7 +33,19 @@ func isSecretKey(key string) bool {
 			return true
 		}
 	}
-	return false
+	words := keyWords(key)
+	for _, w := range words {
+		if slices.Contains(secretWords, w) {
+			return true
+		}
+	}
+	return len(words) > 1 && words[len(words)-1] == "key"
+}
+
+// keyWords splits a generated data key into its words, in lower case:
+// DbPw is db and pw, SSHKey ssh and key, auth_header auth and header.
+func keyWords(key string) []string {
+	return strings.FieldsFunc(snakeCase(key), func(r rune) bool { return r == '_' })
 }
 
 // minSecretLen is the shortest secret value looked for: shorter values
@@ -124,14 +142,21 @@ func (s secret) in(label string) bool {
 type secrets []secret
 
 // knownSecrets returns the values of the sensitive variables Packer told
-// the plugin about (JSON templates pass the user variables with their values
-// and the names of the sensitive ones; HCL2 passes only the names, so none
-// is known there) and of the generated data keys that hold secrets.
-func knownSecrets(userVars map[string]string, sensitive []string, generated map[string]interface{}) secrets {
+// the plugin about and of the generated data keys that hold secrets. JSON
+// templates pass the user variables with their values and the names of the
+// sensitive ones. HCL2 passes only the names: a value the plugin can see is
+// the one given as PKR_VAR_<name> in the environment Packer and so the
+// plugin run in (env); values from var-files, defaults and -var are not
+// seen.
+func knownSecrets(userVars map[string]string, sensitive []string, generated map[string]interface{}, env func(string) (string, bool)) secrets {
 	var out secrets
 	for _, name := range sensitive {
+		from := fmt.Sprintf("the sensitive variable %q", name)
 		if v := userVars[name]; len(v) >= minSecretLen {
-			out = append(out, newSecret(fmt.Sprintf("the sensitive variable %q", name), v))
+			out = append(out, newSecret(from, v))
+		}
+		if v, ok := env("PKR_VAR_" + name); ok && len(v) >= minSecretLen && v != userVars[name] {
+			out = append(out, newSecret(from, v))
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(generated)) {
@@ -165,3 +190,8 @@ func (ss secrets) dropSecrets(labels map[string]string) []string {
 	}
 	return msgs
 }
+
+// noEnv is an empty environment: at Configure, only the values JSON
+// templates pass are checked (HCL2's PKR_VAR_ values are dropped from the
+// labels after the build, with a message, instead of failing validate).
+func noEnv(string) (string, bool) { return "", false }

@@ -1,11 +1,6 @@
 package testrepo
 
-import (
-	"fmt"
-	"os"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // machineVars are the prefixes and names of the variables through which the
 // machine running the tests would reach the code under test: git's own
@@ -22,23 +17,4 @@ var machineVars = []string{
 // configuration, so that neither the user's git settings nor the CI the
 // tests run in change what the code under test sees. Tests set what they
 // rely on themselves.
-func Main(m *testing.M) {
-	home, err := os.MkdirTemp("", "enrich-test-home-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		for _, p := range machineVars {
-			if strings.HasPrefix(k, p) {
-				_ = os.Unsetenv(k)
-			}
-		}
-	}
-	_ = os.Setenv("HOME", home)
-	_ = os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	code := m.Run()
-	_ = os.RemoveAll(home)
-	os.Exit(code)
-}
+func Main(m *testing.M) { Suite(m, nil) }
