@@ -145,7 +145,8 @@ func FuzzStripCredentialsPassword(f *testing.F) {
 // onlyChars reports whether s is not empty and holds only ASCII letters,
 // digits and the characters in extra.
 func onlyChars(s, extra string) bool {
-	return s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(extra, r))
-	}) < 0
+	allowed := func(r rune) bool {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(extra, r)
+	}
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !allowed(r) }) < 0
 }
