@@ -245,7 +245,7 @@ func TestAccGatesNoRepo(t *testing.T) {
     channels    = ["production"]
   }
 `, 1)
-			writeFile(t, filepath.Join(dir, "build.pkr.hcl"), template)
+			testrepo.WriteFile(t, filepath.Join(dir, "build.pkr.hcl"), template)
 			hcp := newHCPServer(t)
 			res := packer(t, dir, hcp, nil, "build", "-color=false", "build.pkr.hcl")
 			mustFail(t, res, "require.clean: cannot be decided: gitinfo: "+dir+": not a git repository",

@@ -6,6 +6,7 @@ import (
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 
+	"github.com/packer-enrich/packer-plugin-enrich/internal/outputfile"
 	"github.com/packer-enrich/packer-plugin-enrich/options"
 )
 
@@ -17,7 +18,7 @@ import (
 // git_required.
 func (p *PostProcessor) checkGates() error {
 	c := &p.config
-	return c.Gate(context.Background(), p.env(), c.ownFiles())
+	return c.Gate(context.Background(), p.env(), outputfile.OwnFiles(c.OutputPath))
 }
 
 // recheckGates checks the release gates again against col, the facts
