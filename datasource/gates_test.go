@@ -57,3 +57,33 @@ func TestGatesConfigure(t *testing.T) {
 		}
 	}
 }
+
+// The gates cost nothing when unset, and require.pushed one git call.
+func TestGatesCost(t *testing.T) {
+	r := testrepo.New(t)
+	r.Git("tag", "v1.0.0")
+	r.BareRemote("origin")
+	r.Push("origin", "main")
+	calls := gatetest.CountGit(t)
+	count := func(require map[string]interface{}) int {
+		cfg := map[string]interface{}{"git_path": r.Dir}
+		if require != nil {
+			cfg["require"] = require
+		}
+		d := &Datasource{lookupEnv: testrepo.Env(nil)}
+		if err := d.Configure(cfg); err != nil {
+			t.Fatal(err)
+		}
+		before := calls()
+		if _, err := d.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		return calls() - before
+	}
+	none := count(nil)
+	gates := count(map[string]interface{}{"clean": true, "branches": []string{"main"}})
+	pushed := count(map[string]interface{}{"pushed": true, "clean": true, "branches": []string{"main"}, "tag": "v*"})
+	if none == 0 || gates != none || pushed != none+1 {
+		t.Errorf("git calls: %d without require, %d with clean and branches, %d with pushed too; want n, n, n+1", none, gates, pushed)
+	}
+}

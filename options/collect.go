@@ -44,7 +44,8 @@ func (s *Shared) Collect(ctx context.Context, env func(string) (string, bool), i
 		env = os.LookupEnv
 	}
 	ci := gitinfo.DetectCI(env)
-	g, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: mode, CI: ci, IgnorePaths: ignore})
+	// require.pushed alone asks the one git call more that it needs
+	g, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: mode, CI: ci, IgnorePaths: ignore, Pushed: s.Require.Pushed})
 	switch {
 	case err == nil:
 		return Collection{Git: g, CI: ci}, nil

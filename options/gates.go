@@ -96,9 +96,9 @@ func (s *Shared) checkClean(g *gitinfo.Facts) error {
 		return fmt.Errorf("require.clean: cannot be decided: whether the work tree of %s is clean is unknown: %s; "+
 			"make git (on PATH) able to run git status there, or set clean from a variable (clean = var.release)", g.Root, reason)
 	case *g.Dirty:
-		return fmt.Errorf("require.clean: the work tree of %s has "+changes(g)+"; "+
+		return fmt.Errorf("require.clean: the work tree of %s has %s; "+
 			"commit or stash them (or ignore them in .gitignore), or set clean from a variable (clean = var.release) to build a work in progress",
-			g.Root, s.DirtyCheck)
+			g.Root, changes(g, s.DirtyCheck))
 	}
 	return nil
 }
@@ -106,19 +106,19 @@ func (s *Shared) checkClean(g *gitinfo.Facts) error {
 // shownChanges is how many changed paths a message names.
 const shownChanges = 5
 
-// changes describes the changed paths of the work tree: how many, and the
-// first few.
-func changes(g *gitinfo.Facts) string {
-	paths, n := changed(g)
-	if n == 0 {
-		return "changes, as dirty_check = %q counts them"
+// changes describes the changes of the work tree as dirtyCheck counts
+// them: how many, and the first few paths.
+func changes(g *gitinfo.Facts, dirtyCheck string) string {
+	n, paths := g.ChangedCount, g.Changed[:min(len(g.Changed), shownChanges)]
+	if n == 0 || len(paths) == 0 {
+		return fmt.Sprintf("changes, as dirty_check = %q counts them", dirtyCheck)
 	}
-	s := fmt.Sprintf("%d changed path", n)
-	if n > 1 {
-		s += "s"
+	plural := "s"
+	if n == 1 {
+		plural = ""
 	}
-	s += ", as dirty_check = %q counts them: " + strings.Join(paths[:min(len(paths), shownChanges)], ", ")
-	if more := n - min(len(paths), shownChanges); more > 0 {
+	s := fmt.Sprintf("%d changed path%s, as dirty_check = %q counts them: %s", n, plural, dirtyCheck, strings.Join(paths, ", "))
+	if more := n - len(paths); more > 0 {
 		s += fmt.Sprintf(" and %d more", more)
 	}
 	return s
@@ -232,20 +232,31 @@ func short(g *gitinfo.Facts) string {
 // pushedFromRemotes decides the pushed gate from the remote-tracking refs,
 // when the CI does not say it builds HEAD.
 func pushedFromRemotes(g *gitinfo.Facts, ci *gitinfo.CI) error {
-	p, reason := pushed(g)
 	const fix = "or set pushed from a variable (pushed = var.release)"
 	switch {
-	case p != nil && *p:
+	case g.Pushed != nil && *g.Pushed:
 		return nil
-	case p != nil && shallow(g):
-		return fmt.Errorf("require.pushed: cannot be decided: no remote-tracking ref of %s contains HEAD (%s) as far as this shallow clone's history goes, and %s; "+
-			"fetch the history (git fetch --unshallow), push HEAD, %s", g.Root, short(g), ciSays(ci), fix)
-	case p != nil:
-		return fmt.Errorf("require.pushed: HEAD (%s) of %s is on no remote: no remote-tracking ref (refs/remotes/, as last fetched) contains it, and %s; "+
-			"push it (git push), fetch if it is pushed already (git fetch), %s", short(g), g.Root, ciSays(ci), fix)
+	case g.Pushed != nil && len(g.Remotes) == 0:
+		return fmt.Errorf("require.pushed: HEAD (%s) of %s is on no remote: the repository has no remote, and %s; "+
+			"add one and push HEAD (git remote add origin <url>; git push -u origin HEAD), %s", short(g), g.Root, ciSays(ci), fix)
+	case g.Pushed != nil:
+		return fmt.Errorf("require.pushed: HEAD (%s) of %s is on no remote: no remote-tracking ref of %s (refs/remotes/, as last fetched) contains it, and %s; "+
+			"push it (git push), fetch if it is pushed already (git fetch), %s", short(g), g.Root, remotes(g.Remotes), ciSays(ci), fix)
 	}
-	return fmt.Errorf("require.pushed: cannot be decided: whether HEAD (%s) of %s is on a remote is unknown: %s, and %s; "+
-		"make git (on PATH) able to read the repository's refs, %s", short(g), g.Root, reason, ciSays(ci), fix)
+	reason := g.Unknown[gitinfo.FactPushed]
+	if reason == "" {
+		reason = "the remote-tracking refs were not read"
+	}
+	return fmt.Errorf("require.pushed: cannot be decided: whether HEAD (%s) of %s is on a remote is unknown (%s), and %s; "+
+		"push HEAD, or run where git can tell, %s", short(g), g.Root, reason, ciSays(ci), fix)
+}
+
+// remotes names the remotes whose tracking refs were looked in.
+func remotes(names []string) string {
+	if len(names) == 1 {
+		return "the remote " + names[0]
+	}
+	return "the remotes " + strings.Join(names, ", ")
 }
 
 // ciSays says what the CI says about the commit it builds, for a message

@@ -104,3 +104,28 @@ func TestGatesConfigure(t *testing.T) {
 		}
 	}
 }
+
+// Without a require block Configure runs no git; with one it reads the
+// repository once, and require.pushed adds one call.
+func TestGatesCost(t *testing.T) {
+	r := testrepo.New(t)
+	r.BareRemote("origin")
+	r.Push("origin", "main")
+	calls := gatetest.CountGit(t)
+	count := func(require map[string]interface{}) int {
+		cfg := map[string]interface{}{"git_path": r.Dir}
+		if require != nil {
+			cfg["require"] = require
+		}
+		before := calls()
+		var p PostProcessor
+		if err := p.Configure(cfg, packerVars()); err != nil {
+			t.Fatal(err)
+		}
+		return calls() - before
+	}
+	none, clean, pushed := count(nil), count(map[string]interface{}{"clean": true}), count(map[string]interface{}{"clean": true, "pushed": true})
+	if none != 0 || clean == 0 || pushed != clean+1 {
+		t.Errorf("git calls of Configure: %d without require, %d with clean, %d with pushed too; want 0, n, n+1", none, clean, pushed)
+	}
+}

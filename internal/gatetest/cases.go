@@ -1,6 +1,7 @@
 package gatetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
@@ -59,7 +60,17 @@ var Cases = []Case{
 			r.Write("notes.txt", "not committed\n")
 			return r, nil
 		},
-		Want: `require.clean: the work tree of {root} has changes, as dirty_check = "all" counts them; commit or stash them (or ignore them in .gitignore), or set clean from a variable (clean = var.release) to build a work in progress`},
+		Want: `require.clean: the work tree of {root} has 1 changed path, as dirty_check = "all" counts them: notes.txt; commit or stash them (or ignore them in .gitignore), or set clean from a variable (clean = var.release) to build a work in progress`},
+	{Name: "clean refused with many changes: the first five and the count", Outcome: Refused, Options: clean,
+		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
+			r := testrepo.New(t)
+			r.Write("template.pkr.hcl", "# changed\n")
+			for i := 1; i <= 11; i++ {
+				r.Write(fmt.Sprintf("new%02d.txt", i), "new\n")
+			}
+			return r, nil
+		},
+		Want: `require.clean: the work tree of {root} has 12 changed paths, as dirty_check = "all" counts them: template.pkr.hcl, new01.txt, new02.txt, new03.txt, new04.txt and 7 more; commit or stash them (or ignore them in .gitignore), or set clean from a variable (clean = var.release) to build a work in progress`},
 	{Name: "clean refused with a changed tracked file, dirty_check tracked", Outcome: Refused,
 		Options: map[string]interface{}{"dirty_check": "tracked", "require": map[string]interface{}{"clean": true}},
 		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
@@ -68,7 +79,7 @@ var Cases = []Case{
 			r.Write("notes.txt", "untracked, not counted\n")
 			return r, nil
 		},
-		Want: `require.clean: the work tree of {root} has changes, as dirty_check = "tracked" counts them; commit or stash them (or ignore them in .gitignore), or set clean from a variable (clean = var.release) to build a work in progress`},
+		Want: `require.clean: the work tree of {root} has 1 changed path, as dirty_check = "tracked" counts them: template.pkr.hcl; commit or stash them (or ignore them in .gitignore), or set clean from a variable (clean = var.release) to build a work in progress`},
 	{Name: "clean cannot be decided without git on PATH", Outcome: Undecided, Options: clean,
 		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
 			r := testrepo.New(t)
@@ -81,6 +92,57 @@ var Cases = []Case{
 	{Name: "pushed holds in a GitHub Actions pull request checkout", Outcome: Holds, Options: pushed, Setup: githubPR,
 		Break: func(r *testrepo.Repo) { r.CommitAll("during the build") }},
 	{Name: "pushed holds in a GitLab detached checkout without remote-tracking refs", Outcome: Holds, Options: pushed, Setup: gitlabDetached},
+	{Name: "pushed holds after a push to a bare remote", Outcome: Holds, Options: pushed,
+		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
+			r := testrepo.New(t)
+			r.BareRemote("origin")
+			r.Push("origin", "main")
+			return r, nil
+		},
+		Break: func(r *testrepo.Repo) { r.CommitAll("during the build") }},
+	{Name: "pushed holds for an older commit of a pushed branch", Outcome: Holds, Options: pushed,
+		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
+			r := testrepo.New(t)
+			r.CommitAll("second")
+			r.BareRemote("origin")
+			r.Push("origin", "main")
+			r.Git("checkout", "-q", "HEAD~1")
+			return r, nil
+		}},
+	{Name: "pushed refused for a local-only commit", Outcome: Refused, Options: pushed,
+		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
+			r := testrepo.New(t)
+			r.BareRemote("origin")
+			r.BareRemote("backup")
+			r.Push("origin", "main")
+			r.CommitAll("not pushed")
+			return r, nil
+		},
+		Want: `require.pushed: HEAD ({short}) of {root} is on no remote: no remote-tracking ref of the remotes backup, origin (refs/remotes/, as last fetched) contains it, and no CI is detected; push it (git push), fetch if it is pushed already (git fetch), or set pushed from a variable (pushed = var.release)`},
+	{Name: "pushed refused without a remote", Outcome: Refused, Options: pushed, Setup: repo,
+		Want: `require.pushed: HEAD ({short}) of {root} is on no remote: the repository has no remote, and no CI is detected; add one and push HEAD (git remote add origin <url>; git push -u origin HEAD), or set pushed from a variable (pushed = var.release)`},
+	{Name: "pushed cannot be decided in a shallow clone", Outcome: Undecided, Options: pushed,
+		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
+			origin := testrepo.New(t)
+			origin.CommitAll("second")
+			r := origin.Clone("--depth=1")
+			r.Git("checkout", "-q", "--detach", "HEAD")
+			r.Git("update-ref", "-d", "refs/remotes/origin/main") // the tip fetched no longer names HEAD
+			r.Git("update-ref", "refs/remotes/origin/other", r.Git("commit-tree", "-m", "elsewhere", "HEAD^{tree}"))
+			return r, nil
+		},
+		Want: `require.pushed: cannot be decided: whether HEAD ({short}) of {root} is on a remote is unknown (shallow clone: …), and no CI is detected; push HEAD, or run where git can tell, or set pushed from a variable (pushed = var.release)`},
+	{Name: "pushed cannot be decided without git on PATH", Outcome: Undecided, Options: pushed,
+		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
+			r := testrepo.New(t)
+			r.CommitAll("second")
+			r.BareRemote("origin")
+			r.Push("origin", "main")
+			r.Git("checkout", "-q", "HEAD~1")
+			HideGit(t)
+			return r, nil
+		},
+		Want: `require.pushed: cannot be decided: whether HEAD ({short}) of {root} is on a remote is unknown (the git binary is not on PATH, and go-git tells only whether a remote-tracking ref points at HEAD itself; none does), and no CI is detected; push HEAD, or run where git can tell, or set pushed from a variable (pushed = var.release)`},
 	{Name: "pushed refused when the CI builds another commit", Outcome: Refused, Options: pushed,
 		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
 			r := testrepo.New(t)
@@ -88,7 +150,7 @@ var Cases = []Case{
 			r.CommitAll("second")
 			return r, map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "77", "GITHUB_SHA": first, "GITHUB_REF": "refs/heads/main"}
 		},
-		Want: `require.pushed: …the CI (github-actions) builds the commit {parent}, not HEAD…`},
+		Want: `require.pushed: HEAD ({short}) of {root} is on no remote: the repository has no remote, and the CI (github-actions) builds the commit {parent}, not HEAD; add one and push HEAD (git remote add origin <url>; git push -u origin HEAD), or set pushed from a variable (pushed = var.release)`},
 	{Name: "pushed cannot be decided without a commit", Outcome: Undecided, Options: pushed,
 		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) { return testrepo.Init(t), nil },
 		Want:  `require.pushed: cannot be decided: the repository at {root} has no commit checked out; commit and push, or set pushed from a variable (pushed = var.release)`},

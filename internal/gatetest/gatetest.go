@@ -5,7 +5,9 @@
 package gatetest
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,4 +130,29 @@ func SlowGit(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+"/usr/bin:/bin")
+}
+
+// CountGit puts, for the rest of the test, a git on PATH that logs every
+// call and runs the real git; the returned function counts the calls so
+// far.
+func CountGit(t *testing.T) func() int {
+	t.Helper()
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	log := filepath.Join(dir, "calls")
+	testrepo.WriteFile(t, filepath.Join(dir, "git"), fmt.Sprintf("#!/bin/sh\necho \"$*\" >> '%s'\nexec '%s' \"$@\"\n", log, real))
+	if err := os.Chmod(filepath.Join(dir, "git"), 0o755); err != nil { //nolint:gosec // a git wrapper the test runs
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return func() int {
+		b, err := os.ReadFile(log) //nolint:gosec // the test's own file
+		if err != nil {
+			return 0
+		}
+		return strings.Count(string(b), "\n")
+	}
 }
