@@ -129,3 +129,20 @@ func TestGatesCost(t *testing.T) {
 		t.Errorf("git calls of Configure: %d without require, %d with clean, %d with pushed too; want 0, n, n+1", none, clean, pushed)
 	}
 }
+
+// In JSON templates a gate is set from a user variable, as
+// "clean": "{{user `release`}}": off, a dirty work tree builds; on, it is
+// refused.
+func TestGatesJSONUserVariable(t *testing.T) {
+	r := testrepo.New(t)
+	r.Write("notes.txt", "work in progress\n")
+	for _, release := range []string{"false", "true"} {
+		vars := packerVars()
+		vars["packer_user_variables"] = map[string]string{"release": release}
+		var p PostProcessor
+		err := p.Configure(map[string]interface{}{"git_path": r.Dir, "require": map[string]interface{}{"clean": "{{user `release`}}"}}, vars)
+		if refused := err != nil && strings.HasPrefix(err.Error(), "require.clean: the work tree of "); refused != (release == "true") || (err != nil && !refused) {
+			t.Errorf("release = %s: Configure = %v", release, err)
+		}
+	}
+}
