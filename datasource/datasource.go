@@ -164,6 +164,11 @@ func (d *Datasource) output(ctx context.Context) (DatasourceOutput, error) {
 	if err != nil {
 		return DatasourceOutput{}, fmt.Errorf("enrich: %w", err)
 	}
+	// The release gates: Packer evaluates data sources before any builder
+	// runs.
+	if err := c.CheckGates(col); err != nil {
+		return DatasourceOutput{}, fmt.Errorf("enrich: %w", err)
+	}
 	if col.Note != "" {
 		log.Printf("[WARN] enrich: %s", col.Note)
 	}

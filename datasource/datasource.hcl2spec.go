@@ -4,20 +4,22 @@ package datasource
 
 import (
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/packer-enrich/packer-plugin-enrich/options"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
-	GitPath       *string  `mapstructure:"git_path" cty:"git_path" hcl:"git_path"`
-	GitRequired   *bool    `mapstructure:"git_required" cty:"git_required" hcl:"git_required"`
-	GitTimeout    *string  `mapstructure:"git_timeout" cty:"git_timeout" hcl:"git_timeout"`
-	DirtyCheck    *string  `mapstructure:"dirty_check" cty:"dirty_check" hcl:"dirty_check"`
-	LabelStyle    *string  `mapstructure:"label_style" cty:"label_style" hcl:"label_style"`
-	LabelPrefix   *string  `mapstructure:"label_prefix" cty:"label_prefix" hcl:"label_prefix"`
-	ExcludeLabels []string `mapstructure:"exclude_labels" cty:"exclude_labels" hcl:"exclude_labels"`
-	IncludeLabels []string `mapstructure:"include_labels" cty:"include_labels" hcl:"include_labels"`
+	GitPath       *string              `mapstructure:"git_path" cty:"git_path" hcl:"git_path"`
+	GitRequired   *bool                `mapstructure:"git_required" cty:"git_required" hcl:"git_required"`
+	GitTimeout    *string              `mapstructure:"git_timeout" cty:"git_timeout" hcl:"git_timeout"`
+	DirtyCheck    *string              `mapstructure:"dirty_check" cty:"dirty_check" hcl:"dirty_check"`
+	LabelStyle    *string              `mapstructure:"label_style" cty:"label_style" hcl:"label_style"`
+	LabelPrefix   *string              `mapstructure:"label_prefix" cty:"label_prefix" hcl:"label_prefix"`
+	ExcludeLabels []string             `mapstructure:"exclude_labels" cty:"exclude_labels" hcl:"exclude_labels"`
+	IncludeLabels []string             `mapstructure:"include_labels" cty:"include_labels" hcl:"include_labels"`
+	Require       *options.FlatRequire `mapstructure:"require" cty:"require" hcl:"require"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -40,6 +42,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"label_prefix":   &hcldec.AttrSpec{Name: "label_prefix", Type: cty.String, Required: false},
 		"exclude_labels": &hcldec.AttrSpec{Name: "exclude_labels", Type: cty.List(cty.String), Required: false},
 		"include_labels": &hcldec.AttrSpec{Name: "include_labels", Type: cty.List(cty.String), Required: false},
+		"require":        &hcldec.BlockSpec{TypeName: "require", Nested: hcldec.ObjectSpec((*options.FlatRequire)(nil).HCL2Spec())},
 	}
 	return s
 }

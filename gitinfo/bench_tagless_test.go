@@ -89,7 +89,7 @@ func BenchmarkCollectTagless(b *testing.B) {
 	if err != nil || f.Dirty == nil || *f.Dirty || f.Describe != f.ShortCommit || len(f.Unknown) > 0 {
 		b.Fatalf("unexpected facts %+v: %v", f, err)
 	}
-	b.Run("collect", func(b *testing.B) { measureCollect(b, repo) })
+	b.Run("collect", func(b *testing.B) { measureCollect(b, repo, Options{}) })
 	b.Run("describe-alone", func(b *testing.B) {
 		r := &runner{bin: benchGit, dir: repo, env: gitEnv()}
 		var ds []time.Duration

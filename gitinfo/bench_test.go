@@ -213,7 +213,44 @@ func BenchmarkCollect(b *testing.B) {
 			if g, err := collectGoGit(repo, DirtyAll, Options{}); err != nil || g.ShortCommit != f.ShortCommit || !slices.Equal(g.Tags, f.Tags) {
 				b.Fatalf("go-git: short commit %q, tags %q (%v); git says %q, %q", g.ShortCommit, g.Tags, err, f.ShortCommit, f.Tags)
 			}
-			measureCollect(b, repo)
+			measureCollect(b, repo, Options{})
+		})
+	}
+}
+
+// BenchmarkCollectPushed measures Collect with Options.Pushed on the clones
+// (HEAD at origin/main), against the same without it, in the same
+// iterations (pushed-ms/op, without-ms/op, x-of-without).
+func BenchmarkCollectPushed(b *testing.B) {
+	dir := benchRepos(b)
+	ctx := context.Background()
+	for _, v := range []string{"fresh-clone", "fresh-clone-commit-graph"} {
+		b.Run(v, func(b *testing.B) {
+			repo := filepath.Join(dir, v)
+			if f, err := Collect(ctx, repo, Options{Pushed: true}); err != nil || f.Pushed == nil || !*f.Pushed || f.PushedRef != "refs/remotes/origin/main" {
+				b.Fatalf("unexpected facts %+v: %v", f, err)
+			}
+			var with, without []time.Duration
+			for i := 0; b.Loop(); i++ {
+				order := []bool{true, false}
+				if i%2 == 1 { // alternate which goes first
+					order = []bool{false, true}
+				}
+				for _, pushed := range order {
+					start := time.Now()
+					if _, err := Collect(ctx, repo, Options{Pushed: pushed}); err != nil {
+						b.Fatal(err)
+					}
+					if pushed {
+						with = append(with, time.Since(start))
+					} else {
+						without = append(without, time.Since(start))
+					}
+				}
+			}
+			b.ReportMetric(float64(median(with).Microseconds())/1000, "pushed-ms/op")
+			b.ReportMetric(float64(median(without).Microseconds())/1000, "without-ms/op")
+			b.ReportMetric(float64(median(with))/float64(median(without)), "x-of-without")
 		})
 	}
 }
@@ -221,7 +258,7 @@ func BenchmarkCollect(b *testing.B) {
 // measureCollect times Collect on repo (ns/op, collect-ms/op) and, in the
 // same iterations, the same git commands one after another (gitcli-ms/op,
 // alternating which goes first); x-of-gitcli is the ratio of the medians.
-func measureCollect(b *testing.B, repo string) {
+func measureCollect(b *testing.B, repo string, opts Options) {
 	ctx := context.Background()
 	var ours, cli []time.Duration
 	sequential := func() {
@@ -238,7 +275,7 @@ func measureCollect(b *testing.B, repo string) {
 			sequential()
 		}
 		start := time.Now()
-		if _, err := Collect(ctx, repo, Options{}); err != nil {
+		if _, err := Collect(ctx, repo, opts); err != nil {
 			b.Fatal(err)
 		}
 		ours = append(ours, time.Since(start))

@@ -20,11 +20,12 @@ type repoAt struct {
 	dir      string // the described directory relative to root ("" for root)
 	worktree bool   // root is a work tree
 	bare     bool
+	shallow  bool
 }
 
 // discoverCLI asks git which repository contains r.dir.
 func discoverCLI(ctx context.Context, r *runner) (*repoAt, error) {
-	out, err := r.run(ctx, "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-inside-work-tree", "--show-prefix")
+	out, err := r.run(ctx, "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-shallow-repository", "--is-inside-work-tree", "--show-prefix")
 	if err != nil {
 		var ge *gitError
 		if !errors.As(err, &ge) {
@@ -41,15 +42,15 @@ func discoverCLI(ctx context.Context, r *runner) (*repoAt, error) {
 		return nil, fmt.Errorf("gitinfo: %s: %w (git says: %s)", r.dir, ErrNotRepository, msg)
 	}
 	lines := strings.Split(string(out), "\n")
-	if len(lines) < 3 {
+	if len(lines) < 4 {
 		return nil, fmt.Errorf("gitinfo: unexpected git rev-parse output %q", out)
 	}
-	at := &repoAt{gitDir: lines[0], root: lines[0], bare: lines[1] == "true", worktree: lines[2] == "true"}
+	at := &repoAt{gitDir: lines[0], root: lines[0], bare: lines[1] == "true", shallow: lines[2] == "true", worktree: lines[3] == "true"}
 	switch {
-	case at.worktree && len(lines) > 3:
+	case at.worktree && len(lines) > 4:
 		// git ran in the physical directory; the prefix leads there from the
 		// root
-		at.dir = strings.TrimSuffix(lines[3], "/")
+		at.dir = strings.TrimSuffix(lines[4], "/")
 		root, err := filepath.EvalSymlinks(r.dir)
 		if err != nil {
 			root = r.dir
@@ -76,7 +77,7 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	f := &found{Facts: &Facts{Root: at.root, CI: opts.CI}}
+	f := &found{Facts: &Facts{Root: at.root, CI: opts.CI, Shallow: at.shallow}}
 	r = &runner{bin: r.bin, dir: at.root, env: r.env}
 
 	var wg sync.WaitGroup
@@ -102,6 +103,10 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 		}
 	})
 	remote := ask("remote", "-v")
+	pushed := &answer{err: errors.New("not asked")}
+	if opts.Pushed {
+		pushed = ask("for-each-ref", "--contains=HEAD", "--count=2", "--format=%(refname)", "refs/remotes/")
+	}
 	var st statusResult
 	stErr, tree := errors.New("no status"), &answer{}
 	if at.worktree && mode != DirtyOff {
@@ -112,7 +117,7 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
-		errs := []error{log.err, refs.err, sym.err, desc.err, anyTag.err, remote.err, stErr, tree.err}
+		errs := []error{log.err, refs.err, sym.err, desc.err, anyTag.err, remote.err, pushed.err, stErr, tree.err}
 		if anyTag.err == nil && len(anyTag.out) == 0 {
 			errs[3] = nil // stopped for want of a tag, not by ctx
 		}
@@ -165,9 +170,13 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 		}
 	}
 
-	f.Remote = pickRemote(parseRemotes(string(remote.out)))
+	urls := parseRemotes(string(remote.out))
+	f.Remote, f.Remotes = pickRemote(urls), remoteNames(urls)
 	if remote.err != nil {
 		f.unknown(FactRemote, "%v", remote.err)
+	}
+	if opts.Pushed {
+		f.pushedCLI(pushed, at.shallow)
 	}
 
 	// dirty and tree
@@ -179,7 +188,7 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 	case stErr != nil:
 		f.unknownAll([]string{FactDirty, FactTree}, "%v", stErr)
 	default:
-		f.Dirty = &st.dirty
+		f.Dirty, f.Changed, f.ChangedCount = &st.dirty, st.changed, st.count
 		switch {
 		case f.Commit == "":
 			f.unknown(FactTree, "HEAD has no readable commit")

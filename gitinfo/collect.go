@@ -24,6 +24,7 @@ const (
 	FactDirty      = "dirty"
 	FactRemote     = "remote"
 	FactTree       = "tree"
+	FactPushed     = "pushed"
 )
 
 // headFacts are the facts read from HEAD's commit.

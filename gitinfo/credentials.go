@@ -18,6 +18,30 @@ func credentialParam(name string) bool {
 	return n == "pass" || n == "p" || n == "pw"
 }
 
+// safeParams are the query, fragment and path (";key=value") parameters
+// StripCredentials keeps, compared without regard to case: those the CI
+// run links and remotes it is given need (Azure Pipelines'
+// _build/results?buildId=, TeamCity's viewLog.html?buildId=&buildTypeId=&tab=)
+// and that name what is shown, never who may see it. Every other
+// parameter is dropped, as a ticket, a session id or a signature may hide
+// under any name (?ticket=, ?access=, ;jsessionid=, ?X-Amz-Signature=).
+// The list is in StripCredentials' documentation.
+var safeParams = []string{
+	"attempt", "branch", "build", "buildId", "buildNumber", "buildTypeId", "definitionId",
+	"job", "jobId", "page", "path", "pipeline", "pipelineId", "ref", "ref_type", "run",
+	"runId", "tab", "tag", "version", "versionId", "view", "workflow",
+}
+
+// safeParam reports whether key is one of safeParams.
+func safeParam(key string) bool {
+	for _, k := range safeParams {
+		if strings.EqualFold(k, key) {
+			return !credentialParam(key)
+		}
+	}
+	return false
+}
+
 // userinfoRE matches something that looks like user:secret@ or token@
 // inside a string that is not a parseable URL.
 var userinfoRE = regexp.MustCompile(`[^\s/@]*:[^\s/]*@|[^\s/@:]+@`)
@@ -25,9 +49,45 @@ var userinfoRE = regexp.MustCompile(`[^\s/@]*:[^\s/]*@|[^\s/@:]+@`)
 // scpRE matches scp-style git addresses: [user@]host:path.
 var scpRE = regexp.MustCompile(`^(?:([^@/:\s]+)@)?([A-Za-z0-9][A-Za-z0-9.\-]*|\[[0-9A-Fa-f:.]+\]):([^/].*|/.*)?$`)
 
-// StripCredentials removes user info and credential-looking query parameters
-// from a URL; scp-style git@host:x is kept; a string it cannot parse is
-// returned with anything that looks like user:secret@ removed.
+// schemeRE matches a URL scheme (RFC 3986).
+var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.\-]*$`)
+
+// scpHostRE matches the host and colon that start what follows the user
+// info of an scp-style address.
+var scpHostRE = regexp.MustCompile(`^(?:[A-Za-z0-9][A-Za-z0-9.\-]*|\[[0-9A-Fa-f:.]+\]):`)
+
+// StripCredentials removes from a URL or git address what could let
+// someone else in, keeping what names the place:
+//
+//   - In a URL (scheme://...), the user info: everything up to the last
+//     '@' of the authority. A password may hold an unencoded '/', '?', '#'
+//     or '@', so when the text before the first '/' holds a ':' ahead of
+//     any '@' ("user:secret" and "host:port" cannot be told apart when the
+//     password is digits), everything up to the last '@' of the whole URL
+//     goes: https://u:12/34secret@host/x becomes https://host/x, and
+//     https://host:8443/x@y becomes https://y. A user name alone
+//     (https://token@host) goes too.
+//   - In a URL's query, fragment and path parameters (";key=value"), every
+//     parameter but these (whatever their case), and any whose value holds
+//     an '@': attempt, branch, build, buildId, buildNumber, buildTypeId,
+//     definitionId, job, jobId, page, path, pipeline, pipelineId, ref,
+//     ref_type, run, runId, tab, tag, version, versionId, view, workflow.
+//     They are what CI run links need (Azure Pipelines'
+//     _build/results?buildId=, TeamCity's viewLog.html?buildId=) and name
+//     what is shown, never who may see it; a ticket, a session id or a
+//     signature may hide under any other name.
+//     A fragment without '=' (an anchor, or a route such as Bitbucket's
+//     #!/results/7) is kept; one with a parameter that is not safe goes
+//     whole.
+//   - In an scp-style address ([user@]host:path), a password: the whole
+//     user info up to the last '@' that is followed by host:, so
+//     user:secret@host:path becomes host:path; a bare user name
+//     (git@host:path) is no secret and stays.
+//   - In anything else, whatever looks like user:secret@ or token@, and
+//     everything from the first '?' or '#'.
+//
+// '@' signs in a URL's path are taken for user info ("pkg@v1" loses
+// "pkg@"): a leaked secret costs more than a mangled path.
 //
 // The URL is edited in place rather than re-serialised, so the result keeps
 // its spelling and StripCredentials(StripCredentials(s)) ==
@@ -53,11 +113,11 @@ func stripOnce(rawURL string) string {
 		return ""
 	}
 	i := strings.Index(s, "://")
-	if i < 0 {
+	if i < 0 || !schemeRE.MatchString(s[:i]) {
 		// user:secret@host:path: a password before the host is dropped;
 		// a bare user name (git@host:path) is not a secret and stays.
-		if at := strings.IndexByte(s, '@'); at >= 0 && strings.Contains(s[:at], ":") && !strings.ContainsAny(s[:at], "/ ") {
-			s = s[at+1:]
+		if at := strings.IndexByte(s, '@'); at >= 0 && strings.Contains(s[:at], ":") && !strings.Contains(s[:at], " ") {
+			s = s[scpUserinfoEnd(s)+1:]
 		}
 		if scpRE.MatchString(s) && !strings.ContainsAny(s, "?# ") {
 			// scp-style: a bare user name (git@) is not a secret.
@@ -66,27 +126,16 @@ func stripOnce(rawURL string) string {
 		return scrubUnparsed(s)
 	}
 	scheme, rest := s[:i], s[i+3:]
-	if strings.ContainsAny(scheme, " /@?#") {
-		return scrubUnparsed(s)
-	}
-	// User info ends at the last '@' before the path, even when the
-	// password holds a '?' or '#' that would otherwise end the authority.
 	head := rest
 	if slash := strings.IndexByte(rest, '/'); slash >= 0 {
 		head = rest[:slash]
 	}
-	if at := strings.LastIndexByte(head, '@'); at >= 0 {
+	if colon, at := strings.IndexByte(head, ':'), strings.IndexByte(head, '@'); colon >= 0 && !strings.HasPrefix(head, "[") && (at < 0 || colon < at) {
+		// user:pa/ss@host: a password may hold an unencoded '/', '?', '#'
+		// or '@', so the user info runs to the last '@'
+		rest = rest[strings.LastIndexByte(rest, '@')+1:]
+	} else if at := strings.LastIndexByte(head, '@'); at >= 0 {
 		rest = rest[at+1:]
-	} else if looksLikeUserinfo(head) {
-		// user:pa/ss@host: a password may hold an unencoded '/', so the
-		// user info runs to the last '@' before any query or fragment.
-		if at := strings.IndexByte(rest, '@'); at >= 0 {
-			end := len(rest)
-			if q := strings.IndexAny(rest[at:], "?#"); q >= 0 {
-				end = at + q
-			}
-			rest = rest[strings.LastIndexByte(rest[:end], '@')+1:]
-		}
 	}
 	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {
@@ -108,41 +157,64 @@ func stripOnce(rawURL string) string {
 		// user info inside the path of something odd: scrub it
 		tail = userinfoRE.ReplaceAllString(tail, "")
 	}
+	if strings.Contains(tail, ";") {
+		tail = filterMatrixParams(tail)
+	}
 	out := scheme + "://" + authority + tail
 	if hasQuery {
-		if kept := filterParams(query); kept != "" {
+		if kept := filterParams(query, "&;", "&"); kept != "" {
 			out += "?" + kept
 		}
 	}
-	if fragment != "" && filterParams(fragment) == fragment {
+	if fragment != "" && !strings.Contains(fragment, "@") &&
+		(!strings.Contains(fragment, "=") || filterParams(fragment, "&;", "&") == fragment) {
 		out += "#" + fragment
 	}
 	return strings.TrimSpace(out)
 }
 
-// looksLikeUserinfo reports whether the text before a URL's first '/' is
-// "user:secret" rather than "host" or "host:port" (an all-digit password is
-// taken for a port).
-func looksLikeUserinfo(authority string) bool {
-	colon := strings.LastIndexByte(authority, ':')
-	return colon >= 0 && !strings.HasPrefix(authority, "[") && !isDigits(authority[colon+1:])
+// scpUserinfoEnd returns the index of the '@' that ends the user info of
+// an scp-style address: the last one followed by host:, else the last.
+func scpUserinfoEnd(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '@' && scpHostRE.MatchString(s[i+1:]) {
+			return i
+		}
+	}
+	return strings.LastIndexByte(s, '@')
 }
 
-// filterParams drops key=value pairs whose key looks like a credential.
-func filterParams(q string) string {
-	parts := strings.Split(q, "&")
+// filterMatrixParams keeps, of each path segment's ";key=value"
+// parameters, the safe ones.
+func filterMatrixParams(path string) string {
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		if name, params, ok := strings.Cut(seg, ";"); ok {
+			segs[i] = name
+			if kept := filterParams(params, ";", ";"); kept != "" {
+				segs[i] += ";" + kept
+			}
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// filterParams keeps, of the key=value pairs in q separated by any of
+// seps, those whose key is safe and whose value holds no '@', joined by
+// join.
+func filterParams(q, seps, join string) string {
+	parts := strings.FieldsFunc(q, func(r rune) bool { return strings.ContainsRune(seps, r) })
 	kept := parts[:0]
 	for _, p := range parts {
 		key, _, _ := strings.Cut(p, "=")
 		if k, err := url.QueryUnescape(key); err == nil {
 			key = k
 		}
-		if p == "" || credentialParam(key) || strings.Contains(p, "@") {
-			continue
+		if safeParam(key) && !strings.Contains(p, "@") {
+			kept = append(kept, p)
 		}
-		kept = append(kept, p)
 	}
-	return strings.Join(kept, "&")
+	return strings.Join(kept, join)
 }
 
 func scrubUnparsed(s string) string {

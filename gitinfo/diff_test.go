@@ -26,6 +26,7 @@ type expected struct {
 	commitTime                                            time.Time
 	tags                                                  []string
 	dirtyAll, dirtyTracked                                *bool
+	shallow                                               bool
 }
 
 func boolp(b bool) *bool { return &b }
@@ -44,6 +45,8 @@ func gitSays(r *gitRepo, dir string) expected {
 	} else if gd, ok := r.try(dir, "rev-parse", "--absolute-git-dir"); ok {
 		e.root = gd
 	}
+	shallow, _ := r.try(dir, "rev-parse", "--is-shallow-repository")
+	e.shallow = shallow == "true"
 	e.commit, _ = r.try(dir, "rev-parse", "-q", "--verify", "HEAD^{commit}")
 	if e.commit != "" {
 		e.short, _ = r.try(dir, "rev-parse", "--short", "HEAD")
@@ -868,6 +871,9 @@ func compareFacts(t *testing.T, mode DirtyMode, got *Facts, want expected, must 
 	}
 	if got.Root != want.root {
 		t.Errorf("%s: Root = %q, git says %q", mode, got.Root, want.root)
+	}
+	if got.Shallow != want.shallow {
+		t.Errorf("%s: Shallow = %v, git says %v", mode, got.Shallow, want.shallow)
 	}
 	check(FactCommit, got.Commit, want.commit)
 	check(FactShort, got.ShortCommit, want.short)

@@ -62,15 +62,19 @@ func ExampleCollect() {
 func ExampleStripCredentials() {
 	for _, u := range []string{
 		"https://ci-bot:glpat-secret@gitlab.example.com/org/images.git",
+		"https://ci:12/34secret@gitlab.example.com/org/images.git",
 		"deploy:s3cret@git.example.com:org/images.git",
 		"git@github.com:org/images.git",
 		"https://dev.azure.com/org/proj/_build/results?buildId=42&access_token=abc",
+		"https://jenkins.example.com/job/images/12/;jsessionid=0F3A?ticket=ST-1-x",
 	} {
 		fmt.Println(gitinfo.StripCredentials(u))
 	}
 	// Output:
 	// https://gitlab.example.com/org/images.git
+	// https://gitlab.example.com/org/images.git
 	// git.example.com:org/images.git
 	// git@github.com:org/images.git
 	// https://dev.azure.com/org/proj/_build/results?buildId=42
+	// https://jenkins.example.com/job/images/12/
 }

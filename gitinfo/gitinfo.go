@@ -70,7 +70,15 @@ type Options struct {
 	// against Tree, such as the caller's own output file. Relative paths
 	// are taken from the process's working directory.
 	IgnorePaths []string
+	// Pushed asks whether HEAD's commit is on a remote (Facts.Pushed,
+	// PushedRef). It costs one more git command, run beside the others:
+	// `git for-each-ref --contains=HEAD --count=2 --format=%(refname)
+	// refs/remotes/`, which may walk history; without Pushed it never runs.
+	Pushed bool
 }
+
+// MaxChanged is how many changed paths Facts.Changed lists at most.
+const MaxChanged = 10
 
 // ErrNotRepository is returned (wrapped) by Collect when path is not inside a
 // git repository.
@@ -101,6 +109,15 @@ type Facts struct {
 	// Dirty tells whether the work tree has changes per Options.Dirty; nil
 	// when unknown or DirtyOff.
 	Dirty *bool
+	// Changed are the first MaxChanged changes the dirty check counted, in
+	// the order `git status` reports them: paths relative to the work tree
+	// root, with '/' (an untracked directory is one entry ending in '/', a
+	// submodule with changes is its path). Empty when the tree is clean
+	// or the check did not run (Dirty is nil).
+	Changed []string
+	// ChangedCount is how many changes the dirty check counted in all
+	// (Changed lists the first of them); 0 when clean or unknown.
+	ChangedCount int
 	// Tree is the object name of the tree of path's directory at HEAD (what
 	// `git rev-parse HEAD:<dir>` prints); "" when that directory has
 	// changes per Options.Dirty, when it is not in HEAD, or when the dirty
@@ -109,6 +126,27 @@ type Facts struct {
 	// Remote is the URL of origin (else of the only remote), credentials
 	// stripped.
 	Remote string
+	// Remotes are the names of the configured remotes, sorted: those whose
+	// remote-tracking refs Pushed looks in. Empty when there is none.
+	Remotes []string
+	// Shallow tells whether the repository is a shallow clone (its history
+	// cut short, as CI checkouts often are).
+	Shallow bool
+	// Pushed, set only when Options.Pushed asked, tells whether HEAD's
+	// commit is reachable from a remote-tracking ref (refs/remotes/...),
+	// that is, whether it was fetched from, or pushed to, a remote as far
+	// as this clone knows (it does not ask the remote). nil when not asked,
+	// or unknown with the reason in Unknown[FactPushed]: HEAD has no
+	// commit; git failed; a shallow clone in which no remote-tracking ref
+	// contains HEAD (the cut history cannot tell); or the go-git path, which
+	// answers only when a remote-tracking ref points at HEAD itself. false
+	// means no remote-tracking ref contains HEAD, also when there is no
+	// remote (Remotes is empty) or no remote-tracking ref at all (a CI
+	// checkout of one commit: compare Commit with CI.Commit).
+	Pushed *bool
+	// PushedRef is a remote-tracking ref that contains HEAD, such as
+	// "refs/remotes/origin/main", when Pushed is true.
+	PushedRef string
 	// CI is Options.CI: the CI run the caller detected; nil when none.
 	CI *CI
 	// Unknown maps a fact name ("dirty", "describe", ...) to the reason it

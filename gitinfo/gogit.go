@@ -18,6 +18,9 @@ import (
 // noGit is why a fact that needs the git binary is unknown.
 const noGit = "the git binary is not on PATH, and go-git cannot answer this as git would"
 
+// noGitPushed is why Pushed is unknown on the go-git path.
+const noGitPushed = "the git binary is not on PATH, and go-git tells only whether a remote-tracking ref points at HEAD itself; none does"
+
 // repoGoGit is where go-git found the repository.
 type repoGoGit struct {
 	root   string           // work tree root, or gitDir without a work tree
@@ -105,11 +108,18 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 		f.unknown(FactDirty, "%s", noGit)
 	}
 	f.unknown(FactTree, "%s", noGit)
+	if opts.Pushed {
+		// answered below only when a remote-tracking ref points at HEAD
+		f.unknown(FactPushed, "%s", noGitPushed)
+	}
 	if openErr != nil {
 		f.unknownAll(append(headFacts, FactBranch, FactRemote), "%s; go-git cannot read the repository: %v", noGit, openErr)
 		return f, nil
 	}
 
+	if shallow, err := repo.Storer.Shallow(); err == nil {
+		f.Shallow = len(shallow) > 0
+	}
 	coreAbbrev := ""
 	if cfg, err := repo.Config(); err == nil {
 		coreAbbrev = cfg.Raw.Section("core").Option("abbrev")
@@ -124,7 +134,7 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 				urls[name] = r.URLs[0]
 			}
 		}
-		f.Remote = pickRemote(urls)
+		f.Remote, f.Remotes = pickRemote(urls), remoteNames(urls)
 	} else {
 		f.unknown(FactRemote, "reading the configuration: %v", err)
 	}
@@ -166,21 +176,32 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 	if f.ShortCommit, err = abbrev(at.fs, coreAbbrev, id); err != nil {
 		f.unknown(FactShort, "%v", err)
 	}
-	if err := refsAtHead(repo, id, f); err != nil {
+	remoteAtHead, err := refsAtHead(repo, id, f)
+	if err != nil {
 		f.unknown(FactTags, "listing references: %v", err)
+	}
+	if opts.Pushed && remoteAtHead != "" {
+		f.Pushed, f.PushedRef = boolPtr(true), remoteAtHead
+		delete(f.Unknown, FactPushed)
 	}
 	return f, nil
 }
 
-// refsAtHead lists the tags (peeled) and local branches pointing at id.
-func refsAtHead(repo *git.Repository, id plumbing.Hash, f *found) error {
+// refsAtHead lists the tags (peeled) and local branches pointing at id,
+// and returns the first remote-tracking ref (by name) pointing at it.
+func refsAtHead(repo *git.Repository, id plumbing.Hash, f *found) (string, error) {
 	refs, err := repo.References()
 	if err != nil {
-		return err
+		return "", err
 	}
+	remote := ""
 	err = refs.ForEach(func(r *plumbing.Reference) error {
 		switch {
 		case r.Type() != plumbing.HashReference:
+		case r.Name().IsRemote():
+			if r.Hash() == id && (remote == "" || r.Name().String() < remote) {
+				remote = r.Name().String()
+			}
 		case r.Name().IsBranch():
 			if r.Hash() == id {
 				f.branchesAtHead = append(f.branchesAtHead, r.Name().Short())
@@ -193,7 +214,7 @@ func refsAtHead(repo *git.Repository, id plumbing.Hash, f *found) error {
 		return nil
 	})
 	sortVersionsDesc(f.Tags)
-	return err
+	return remote, err
 }
 
 // peel follows annotated tags to the object they tag.

@@ -1,6 +1,9 @@
 package gitinfo
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // pickRemote returns the remote the facts name, given each remote's fetch
 // URL by remote name: origin's, else the only remote's, else "" (several
@@ -27,4 +30,14 @@ func parseRemotes(out string) map[string]string {
 		}
 	}
 	return urls
+}
+
+// remoteNames returns the names of the remotes, sorted.
+func remoteNames(fetchURLs map[string]string) []string {
+	var names []string
+	for n := range fetchURLs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

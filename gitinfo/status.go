@@ -11,8 +11,10 @@ import (
 
 // statusResult is what `git status` says about the work tree.
 type statusResult struct {
-	dirty    bool // some change counts per the dirty mode
-	dirDirty bool // some change is in the described directory
+	dirty    bool     // some change counts per the dirty mode
+	dirDirty bool     // some change is in the described directory
+	changed  []string // the first MaxChanged changed paths
+	count    int      // how many changes
 }
 
 // gitStatus runs the `git status` that answers the dirty question for mode
@@ -43,7 +45,12 @@ func gitStatus(ctx context.Context, r *runner, at *repoAt, mode DirtyMode, ignor
 				return err
 			}
 			res.dirty = true
-			if p, ok := statusPath(rec[:len(rec)-1]); ok && inDir(p, at.dir) {
+			res.count++
+			p, ok := statusPath(rec[:len(rec)-1])
+			if ok && len(res.changed) < MaxChanged {
+				res.changed = append(res.changed, p)
+			}
+			if ok && inDir(p, at.dir) {
 				res.dirDirty = true
 			}
 		}

@@ -19,6 +19,8 @@ type Collection struct {
 	CI *gitinfo.CI
 	// Note says, for the user, why Git is nil; "" when it is not.
 	Note string
+	// Err is why Git is nil; nil when it is not.
+	Err error
 }
 
 // Collect returns the facts of the repository at git_path and of the CI run
@@ -42,7 +44,8 @@ func (s *Shared) Collect(ctx context.Context, env func(string) (string, bool), i
 		env = os.LookupEnv
 	}
 	ci := gitinfo.DetectCI(env)
-	g, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: mode, CI: ci, IgnorePaths: ignore})
+	// require.pushed alone asks the one git call more that it needs
+	g, err := s.collectGit(ctx, path, gitinfo.Options{Dirty: mode, CI: ci, IgnorePaths: ignore, Pushed: s.Require.Pushed})
 	switch {
 	case err == nil:
 		return Collection{Git: g, CI: ci}, nil
@@ -53,9 +56,21 @@ func (s *Shared) Collect(ctx context.Context, env func(string) (string, bool), i
 	}
 	hint := "set git_path to the repository, or git_required = true to fail instead"
 	if errors.Is(err, context.DeadlineExceeded) {
-		hint = "raise git_timeout, or find what holds git up, such as a core.fsmonitor hook or a network filesystem; git_required = true fails instead"
+		hint = unreadableHint(err) + "; git_required = true fails instead"
 	}
-	return Collection{CI: ci, Note: fmt.Sprintf("no git labels: %s (%s)", err, hint)}, nil
+	return Collection{CI: ci, Err: err, Note: fmt.Sprintf("no git labels: %s (%s)", err, hint)}, nil
+}
+
+// unreadableHint says what would make the repository readable after
+// Collect failed with err.
+func unreadableHint(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "raise git_timeout, or find what holds git up, such as a core.fsmonitor hook or a network filesystem"
+	case errors.Is(err, gitinfo.ErrUntrusted):
+		return "tell git you trust the repository (safe.directory), or run Packer as its owner"
+	}
+	return "set git_path to a directory of the repository"
 }
 
 // CheckRequired checks, when git_required is set, that the repository at

@@ -83,6 +83,11 @@ type Shared struct {
 	// left out unless named here. The data source's `author` and `ci_actor`
 	// outputs are filled either way.
 	IncludeLabels []string `mapstructure:"include_labels"`
+	// Release gates: rules the repository must meet for the build to run,
+	// checked before any builder runs (see "Release gates"). A gate that
+	// does not hold, or cannot be decided, refuses the build with what was
+	// found and what would make it pass. None by default.
+	Require Require `mapstructure:"require"`
 }
 
 // DefaultGitTimeout is git_timeout's default.
@@ -114,6 +119,7 @@ func (s *Shared) Prepare(also []string) []error {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, s.Require.Check(s.DirtyCheck)...)
 	errs = append(errs, CheckExclude(s.ExcludeLabels, also)...)
 	return append(errs, CheckInclude(s.IncludeLabels, s.ExcludeLabels)...)
 }

@@ -171,10 +171,11 @@ func (c *Config) prepare(raws ...interface{}) error {
 	for _, err := range c.checkSensitiveLabels() {
 		add(err)
 	}
-	if errs == nil || len(errs.Errors) == 0 {
+	if (errs == nil || len(errs.Errors) == 0) && !c.Require.Set() {
 		// Only a configuration that is otherwise valid is worth the time
 		// of reading the repository; a git_path still unknown is checked
-		// in PostProcess.
+		// in PostProcess. The release gates, when set, read it once for
+		// both (see checkGates).
 		if err := c.CheckRequired(context.Background()); err != nil {
 			add(err)
 		}

@@ -4,37 +4,39 @@ package postprocessor
 
 import (
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/packer-enrich/packer-plugin-enrich/options"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
-	PackerBuildName     *string           `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
-	PackerBuilderType   *string           `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
-	PackerCoreVersion   *string           `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
-	PackerDebug         *bool             `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
-	PackerForce         *bool             `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
-	PackerOnError       *string           `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
-	PackerUserVars      map[string]string `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
-	PackerSensitiveVars []string          `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
-	GitPath             *string           `mapstructure:"git_path" cty:"git_path" hcl:"git_path"`
-	GitRequired         *bool             `mapstructure:"git_required" cty:"git_required" hcl:"git_required"`
-	GitTimeout          *string           `mapstructure:"git_timeout" cty:"git_timeout" hcl:"git_timeout"`
-	DirtyCheck          *string           `mapstructure:"dirty_check" cty:"dirty_check" hcl:"dirty_check"`
-	LabelStyle          *string           `mapstructure:"label_style" cty:"label_style" hcl:"label_style"`
-	LabelPrefix         *string           `mapstructure:"label_prefix" cty:"label_prefix" hcl:"label_prefix"`
-	ExcludeLabels       []string          `mapstructure:"exclude_labels" cty:"exclude_labels" hcl:"exclude_labels"`
-	IncludeLabels       []string          `mapstructure:"include_labels" cty:"include_labels" hcl:"include_labels"`
-	Labels              map[string]string `mapstructure:"labels" cty:"labels" hcl:"labels"`
-	GeneratedDataLabels []string          `mapstructure:"generated_data_labels" cty:"generated_data_labels" hcl:"generated_data_labels"`
-	OnConflict          *string           `mapstructure:"on_conflict" cty:"on_conflict" hcl:"on_conflict"`
-	FallbackImage       *bool             `mapstructure:"fallback_image" cty:"fallback_image" hcl:"fallback_image"`
-	FallbackProvider    *string           `mapstructure:"fallback_provider" cty:"fallback_provider" hcl:"fallback_provider"`
-	FallbackRegion      *string           `mapstructure:"fallback_region" cty:"fallback_region" hcl:"fallback_region"`
-	FillSourceImageID   *bool             `mapstructure:"fill_source_image_id" cty:"fill_source_image_id" hcl:"fill_source_image_id"`
-	OutputPath          *string           `mapstructure:"output" cty:"output" hcl:"output"`
-	CarryStateKeys      []string          `mapstructure:"carry_state_keys" cty:"carry_state_keys" hcl:"carry_state_keys"`
+	PackerBuildName     *string              `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
+	PackerBuilderType   *string              `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
+	PackerCoreVersion   *string              `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
+	PackerDebug         *bool                `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
+	PackerForce         *bool                `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
+	PackerOnError       *string              `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
+	PackerUserVars      map[string]string    `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
+	PackerSensitiveVars []string             `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
+	GitPath             *string              `mapstructure:"git_path" cty:"git_path" hcl:"git_path"`
+	GitRequired         *bool                `mapstructure:"git_required" cty:"git_required" hcl:"git_required"`
+	GitTimeout          *string              `mapstructure:"git_timeout" cty:"git_timeout" hcl:"git_timeout"`
+	DirtyCheck          *string              `mapstructure:"dirty_check" cty:"dirty_check" hcl:"dirty_check"`
+	LabelStyle          *string              `mapstructure:"label_style" cty:"label_style" hcl:"label_style"`
+	LabelPrefix         *string              `mapstructure:"label_prefix" cty:"label_prefix" hcl:"label_prefix"`
+	ExcludeLabels       []string             `mapstructure:"exclude_labels" cty:"exclude_labels" hcl:"exclude_labels"`
+	IncludeLabels       []string             `mapstructure:"include_labels" cty:"include_labels" hcl:"include_labels"`
+	Require             *options.FlatRequire `mapstructure:"require" cty:"require" hcl:"require"`
+	Labels              map[string]string    `mapstructure:"labels" cty:"labels" hcl:"labels"`
+	GeneratedDataLabels []string             `mapstructure:"generated_data_labels" cty:"generated_data_labels" hcl:"generated_data_labels"`
+	OnConflict          *string              `mapstructure:"on_conflict" cty:"on_conflict" hcl:"on_conflict"`
+	FallbackImage       *bool                `mapstructure:"fallback_image" cty:"fallback_image" hcl:"fallback_image"`
+	FallbackProvider    *string              `mapstructure:"fallback_provider" cty:"fallback_provider" hcl:"fallback_provider"`
+	FallbackRegion      *string              `mapstructure:"fallback_region" cty:"fallback_region" hcl:"fallback_region"`
+	FillSourceImageID   *bool                `mapstructure:"fill_source_image_id" cty:"fill_source_image_id" hcl:"fill_source_image_id"`
+	OutputPath          *string              `mapstructure:"output" cty:"output" hcl:"output"`
+	CarryStateKeys      []string             `mapstructure:"carry_state_keys" cty:"carry_state_keys" hcl:"carry_state_keys"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -65,6 +67,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"label_prefix":               &hcldec.AttrSpec{Name: "label_prefix", Type: cty.String, Required: false},
 		"exclude_labels":             &hcldec.AttrSpec{Name: "exclude_labels", Type: cty.List(cty.String), Required: false},
 		"include_labels":             &hcldec.AttrSpec{Name: "include_labels", Type: cty.List(cty.String), Required: false},
+		"require":                    &hcldec.BlockSpec{TypeName: "require", Nested: hcldec.ObjectSpec((*options.FlatRequire)(nil).HCL2Spec())},
 		"labels":                     &hcldec.AttrSpec{Name: "labels", Type: cty.Map(cty.String), Required: false},
 		"generated_data_labels":      &hcldec.AttrSpec{Name: "generated_data_labels", Type: cty.List(cty.String), Required: false},
 		"on_conflict":                &hcldec.AttrSpec{Name: "on_conflict", Type: cty.String, Required: false},

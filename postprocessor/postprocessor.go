@@ -58,6 +58,9 @@ func (p *PostProcessor) Configure(raws ...interface{}) error {
 	p.config = Config{}
 	p.lateErr = nil
 	err := p.config.prepare(raws...)
+	if err == nil && !late {
+		err = p.checkGates()
+	}
 	if err != nil && late {
 		p.lateErr = err
 		return nil
@@ -247,6 +250,7 @@ func (p *PostProcessor) gitFacts(ctx context.Context, ui packersdk.Ui) (*gitinfo
 	case col.Note != "":
 		ui.Say(col.Note)
 	}
+	p.recheckGates(ui, col)
 	if col.Git != nil {
 		for fact, reason := range col.Git.Unknown {
 			log.Printf("[DEBUG] enrich: git fact %s is unknown: %s", fact, reason)

@@ -91,6 +91,18 @@ func New(t testing.TB) *Repo {
 	return r
 }
 
+// Clone clones r (through file://, so that --depth counts) into a new
+// temporary directory with git clone's further args (--bare, --depth=1,
+// --no-local, ...) and returns the clone, its origin r. Its git calls are
+// dated after r's.
+func (r *Repo) Clone(args ...string) *Repo {
+	r.T.Helper()
+	c := &Repo{T: r.T, Dir: filepath.Join(r.T.TempDir(), "clone"), home: r.home}
+	c.tick.Store(r.tick.Load())
+	c.GitIn(r.Dir, append(append([]string{"clone", "-q"}, args...), "file://"+r.Dir, c.Dir)...)
+	return c
+}
+
 // Environ is the environment of the next git call: nothing of the machine's
 // but PATH, and a date one Step later than the call before.
 func (r *Repo) Environ() []string {

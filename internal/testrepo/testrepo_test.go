@@ -33,3 +33,21 @@ func TestFixturesIgnoreTheMachine(t *testing.T) {
 		t.Errorf("rev-list --count HEAD = %s, want 2", got)
 	}
 }
+
+// TestClone: Clone's --depth counts (the clone goes through file://), and
+// its origin is the repository it came from.
+func TestClone(t *testing.T) {
+	r := New(t)
+	r.Write("b.txt", "b\n")
+	r.CommitAll("second")
+	c := r.Clone("--depth=1")
+	if got := c.Git("rev-list", "--count", "HEAD"); got != "1" {
+		t.Errorf("a --depth=1 clone holds %s commits, want 1", got)
+	}
+	if got, want := c.Git("remote", "get-url", "origin"), "file://"+r.Dir; got != want {
+		t.Errorf("origin = %q, want %q", got, want)
+	}
+	if got, want := c.Git("rev-parse", "HEAD"), r.Git("rev-parse", "HEAD"); got != want {
+		t.Errorf("clone HEAD %s, want %s", got, want)
+	}
+}
