@@ -119,12 +119,12 @@ func (f *found) branchWhenDetached() {
 	switch {
 	case f.rebasing != "":
 		if b, ok := strings.CutPrefix(f.rebasing, "refs/heads/"); ok { // not "detached HEAD", a rebase of no branch
-			f.Branch = b
+			f.Branch, f.BranchFrom = b, BranchRebase
 		}
 	case f.CI != nil && f.CI.Branch != "" && f.Commit != "":
-		f.Branch = f.CI.Branch
+		f.Branch, f.BranchFrom = f.CI.Branch, BranchCI
 	case len(f.branchesAtHead) == 1:
-		f.Branch = f.branchesAtHead[0]
+		f.Branch, f.BranchFrom = f.branchesAtHead[0], BranchAtHead
 	}
 }
 

@@ -58,7 +58,8 @@
 //     a remote-tracking ref points at HEAD itself.
 //   - tag: Tags are the tags at HEAD (or CI.Tag, the tag a tag pipeline
 //     builds).
-//   - branches: Branch, never "HEAD" (the CI's branch for a detached HEAD).
+//   - branches: Branch, never "HEAD" (the CI's branch for a detached HEAD);
+//     BranchFrom says where it came from.
 //
 // Collect fails (no Facts) only when there is no repository to describe,
 // it is not trusted, or the context ended: a gate refuses then too.
@@ -115,6 +116,20 @@ type Options struct {
 	Pushed bool
 }
 
+// Where Facts.Branch came from (Facts.BranchFrom).
+const (
+	// BranchCheckedOut: HEAD is the branch (a symbolic ref to it).
+	BranchCheckedOut = "checked-out"
+	// BranchRebase: HEAD is detached by a stopped rebase of the branch.
+	BranchRebase = "rebase"
+	// BranchCI: HEAD is detached, and the CI (Options.CI) says it builds
+	// the branch (the source branch of a pull request).
+	BranchCI = "ci"
+	// BranchAtHead: HEAD is detached, no CI names a branch, and the branch
+	// is the only local branch pointing at HEAD.
+	BranchAtHead = "branch-at-head"
+)
+
 // MaxChanged is how many changed paths Facts.Changed lists at most.
 const MaxChanged = 10
 
@@ -139,6 +154,9 @@ type Facts struct {
 	// Branch is never "HEAD": the checked-out branch, the CI branch when HEAD
 	// is detached, else the single local branch pointing at HEAD, else "".
 	Branch string
+	// BranchFrom says where Branch came from: BranchCheckedOut,
+	// BranchRebase, BranchCI or BranchAtHead; "" when Branch is "".
+	BranchFrom string
 	// Tags are the tags pointing at HEAD, lightweight and annotated, newest
 	// version first.
 	Tags []string
