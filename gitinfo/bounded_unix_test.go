@@ -180,3 +180,34 @@ func running(pid int) bool {
 	}
 	return syscall.Kill(pid, 0) == nil
 }
+
+// TestCollectDeadlineEscapedChild: a process git started that left its
+// process group (setsid, as a daemon does) is not killed, and may hold
+// git's output open; Collect still returns, the pipes closed a second
+// (WaitDelay) after git was killed.
+func TestCollectDeadlineEscapedChild(t *testing.T) {
+	setsid, err := exec.LookPath("setsid")
+	if err != nil {
+		t.Skip("no setsid on this system")
+	}
+	r := newRepo(t).basic()
+	escaped := filepath.Join(t.TempDir(), "escaped")
+	t.Setenv("PATH", fakeGit(t, "'"+setsid+"' sleep 60 & echo $! > '"+escaped+"'; sleep 60"))
+	t.Cleanup(func() {
+		if b, err := os.ReadFile(escaped); err == nil { //nolint:gosec // the test's own file
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	start := time.Now()
+	_, err = Collect(ctx, r.Dir, Options{})
+	if took := time.Since(start); took > deadline+time.Second+slack {
+		t.Errorf("Collect returned after %s, want at most %s", took, deadline+time.Second+slack)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "git rev-parse") {
+		t.Fatalf("error %v; want the deadline, naming git rev-parse", err)
+	}
+}

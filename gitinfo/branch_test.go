@@ -77,3 +77,52 @@ func TestCollectPathErrors(t *testing.T) {
 		t.Fatalf("existing non-repository path: error %v, want one wrapping ErrNotRepository only", err)
 	}
 }
+
+// TestBranchFrom: Facts.BranchFrom says where the branch came from, for a
+// message that explains it.
+func TestBranchFrom(t *testing.T) {
+	ci := DetectCI(envOf(map[string]string{
+		"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "1", "GITHUB_REPOSITORY": "org/repo",
+		"GITHUB_REF": "refs/heads/release", "GITHUB_REF_NAME": "release", "GITHUB_REF_TYPE": "branch",
+	}))
+	tests := []struct {
+		name         string
+		setup        func(r *gitRepo)
+		ci           *CI
+		branch, from string
+	}{
+		{"checked out", func(*gitRepo) {}, ci, "main", BranchCheckedOut},
+		{"detached, the CI's branch", func(r *gitRepo) { r.Git("checkout", "-q", "--detach") }, ci, "release", BranchCI},
+		{"detached, the one branch at HEAD", func(r *gitRepo) { r.Git("checkout", "-q", "--detach") }, nil, "main", BranchAtHead},
+		{"detached, two branches at HEAD", func(r *gitRepo) {
+			r.Git("branch", "other")
+			r.Git("checkout", "-q", "--detach")
+		}, nil, "", ""},
+		{"detached, no branch at HEAD", func(r *gitRepo) { r.DetachOnNewCommit() }, nil, "", ""},
+		{"a stopped rebase", func(r *gitRepo) {
+			r.Git("checkout", "-q", "-b", "feature")
+			r.Write("README.md", "feature\n")
+			r.CommitAll("feature")
+			r.Git("checkout", "-q", "main")
+			r.Write("README.md", "main\n")
+			r.CommitAll("main")
+			r.Git("checkout", "-q", "feature")
+			if _, err := r.TryGit("rebase", "main"); err == nil {
+				t.Fatal("rebase did not stop")
+			}
+		}, ci, "feature", BranchRebase},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRepo(t).basic()
+			tt.setup(r)
+			f, err := Collect(context.Background(), r.Dir, Options{Dirty: DirtyOff, CI: tt.ci})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Branch != tt.branch || f.BranchFrom != tt.from {
+				t.Errorf("Branch %q from %q, want %q from %q", f.Branch, f.BranchFrom, tt.branch, tt.from)
+			}
+		})
+	}
+}

@@ -125,7 +125,7 @@ func collectCLI(ctx context.Context, r *runner, mode DirtyMode, opts Options) (*
 	}
 
 	if b, ok := strings.CutPrefix(sym.text(), "refs/heads/"); sym.err == nil && ok {
-		f.Branch = b
+		f.Branch, f.BranchFrom = b, BranchCheckedOut
 	} else if sym.err != nil {
 		f.rebasing = rebasingBranch(at.gitDir)
 	}

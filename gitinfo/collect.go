@@ -41,9 +41,9 @@ var headFacts = []string{FactCommit, FactShort, FactCommitTime, FactAuthor, Fact
 //
 // Every git call runs under ctx: when its deadline passes or it is
 // canceled, git and every process it started (a hook such as
-// core.fsmonitor, a clean filter) are killed (on Unix: git runs in a
-// process group of its own, and the whole group is killed; elsewhere git
-// alone), and Collect returns within about a second with a *StoppedError
+// core.fsmonitor, a clean filter) are killed (on Unix git runs in a
+// process group of its own, and the whole group is killed; on Windows in a
+// job object, which is terminated; elsewhere git alone), and Collect returns within about a second with a *StoppedError
 // that wraps ctx's error and names the commands still running. Because git
 // runs in its own process group, a signal sent to the caller's process
 // group (a terminal's Ctrl-C) does not reach it: cancel ctx on such a
@@ -119,12 +119,12 @@ func (f *found) branchWhenDetached() {
 	switch {
 	case f.rebasing != "":
 		if b, ok := strings.CutPrefix(f.rebasing, "refs/heads/"); ok { // not "detached HEAD", a rebase of no branch
-			f.Branch = b
+			f.Branch, f.BranchFrom = b, BranchRebase
 		}
 	case f.CI != nil && f.CI.Branch != "" && f.Commit != "":
-		f.Branch = f.CI.Branch
+		f.Branch, f.BranchFrom = f.CI.Branch, BranchCI
 	case len(f.branchesAtHead) == 1:
-		f.Branch = f.branchesAtHead[0]
+		f.Branch, f.BranchFrom = f.branchesAtHead[0], BranchAtHead
 	}
 }
 

@@ -1,19 +1,35 @@
 // Package gitinfo answers "which source revision was this built from": the
-// commit, branch, tags, describe string, dirty state and remote of a git
-// repository, plus the CI run described by the environment. It knows nothing
-// of Packer.
+// commit, branch, tags, describe string, dirty state (with the changed
+// paths) and remote of a git repository, whether HEAD is on a remote, and
+// the CI run described by the environment (DetectCI). It knows nothing of
+// Packer.
+//
+// # How
 //
 // The git binary on PATH answers (cli.go): one `git rev-parse` finds the
-// repository, then log, for-each-ref, symbolic-ref, describe, status and
-// remote run at once, under the caller's context, with --no-optional-locks,
-// GIT_TERMINAL_PROMPT=0 and LC_ALL=C, so that git honours all the user
-// configured (includeIf, commit-graph, fsmonitor, filters, sparse and split
-// indexes, SHA-256). Beside describe, a look for any tag runs; in a
-// repository without one, describe (which would walk the whole history to
-// find none) is stopped and Describe is the short commit, as describe
-// prints it. Without git, go-git answers commit, short commit, time,
-// author, branch, tags and remote (the gogit*.go files); the rest is
-// unknown.
+// repository (and whether it is a shallow clone), then log, for-each-ref,
+// symbolic-ref, describe, status and remote run at once, under the
+// caller's context, with --no-optional-locks, GIT_TERMINAL_PROMPT=0 and
+// LC_ALL=C, so that git honours all the user configured (includeIf,
+// commit-graph, fsmonitor, filters, sparse and split indexes, SHA-256).
+// Beside describe, a look for any tag runs; in a repository without one,
+// describe (which would walk the whole history to find none) is stopped
+// and Describe is the short commit, as describe prints it. With
+// Options.Pushed, one more for-each-ref runs beside them. Without git,
+// go-git answers commit, short commit, time, author, branch, tags, remote
+// and shallow (the gogit*.go files), from a ref only when it is exactly an
+// object name of a readable commit; the rest is unknown.
+//
+// # Bounded
+//
+// Every git call runs under the caller's context. When its deadline passes
+// or it is canceled, git and every process it started (a core.fsmonitor
+// hook, a clean filter) are killed, and Collect returns a *StoppedError
+// naming the commands still running, which wraps
+// context.DeadlineExceeded or context.Canceled. Callers give Collect a
+// deadline (context.WithTimeout) and cancel it on an interrupt.
+//
+// # Trust
 //
 // gitinfo trusts exactly what git trusts and never writes: a repository
 // another user owns is refused (ErrUntrusted) as git refuses it, and
@@ -23,7 +39,30 @@
 // GIT_WORK_TREE, GIT_INDEX_FILE and the other variables that point git at
 // another repository are removed from every git call. GIT_CONFIG_COUNT,
 // GIT_CONFIG_PARAMETERS, GIT_CONFIG_GLOBAL and the like are the user's
-// settings and count as they do for git.
+// settings and count as they do for git. Collect reads no other variable:
+// the CI run is the caller's (Options.CI, detected once with DetectCI).
+//
+// # Facts for release gates
+//
+// A gate that must fail closed reads a fact only when it is known, and
+// otherwise refuses with Facts.Unknown[fact]:
+//
+//   - clean: Dirty is non-nil and false (Options.Dirty not DirtyOff).
+//     When dirty, Changed lists the first MaxChanged changed paths and
+//     ChangedCount counts them all.
+//   - pushed: with Options.Pushed, Pushed is non-nil and true (PushedRef
+//     names the remote-tracking ref that contains HEAD); else the CI says
+//     it builds HEAD (CI.Commit == Commit). Remotes names the remotes
+//     checked; a Shallow clone where no remote-tracking ref contains HEAD
+//     leaves Pushed unknown ("shallow clone: ..."), as does go-git unless
+//     a remote-tracking ref points at HEAD itself.
+//   - tag: Tags are the tags at HEAD (or CI.Tag, the tag a tag pipeline
+//     builds).
+//   - branches: Branch, never "HEAD" (the CI's branch for a detached HEAD);
+//     BranchFrom says where it came from.
+//
+// Collect fails (no Facts) only when there is no repository to describe,
+// it is not trusted, or the context ended: a gate refuses then too.
 package gitinfo
 
 import (
@@ -77,6 +116,20 @@ type Options struct {
 	Pushed bool
 }
 
+// Where Facts.Branch came from (Facts.BranchFrom).
+const (
+	// BranchCheckedOut: HEAD is the branch (a symbolic ref to it).
+	BranchCheckedOut = "checked-out"
+	// BranchRebase: HEAD is detached by a stopped rebase of the branch.
+	BranchRebase = "rebase"
+	// BranchCI: HEAD is detached, and the CI (Options.CI) says it builds
+	// the branch (the source branch of a pull request).
+	BranchCI = "ci"
+	// BranchAtHead: HEAD is detached, no CI names a branch, and the branch
+	// is the only local branch pointing at HEAD.
+	BranchAtHead = "branch-at-head"
+)
+
 // MaxChanged is how many changed paths Facts.Changed lists at most.
 const MaxChanged = 10
 
@@ -101,6 +154,9 @@ type Facts struct {
 	// Branch is never "HEAD": the checked-out branch, the CI branch when HEAD
 	// is detached, else the single local branch pointing at HEAD, else "".
 	Branch string
+	// BranchFrom says where Branch came from: BranchCheckedOut,
+	// BranchRebase, BranchCI or BranchAtHead; "" when Branch is "".
+	BranchFrom string
 	// Tags are the tags pointing at HEAD, lightweight and annotated, newest
 	// version first.
 	Tags []string

@@ -145,7 +145,7 @@ func collectGoGit(dir string, mode DirtyMode, opts Options) (*found, error) {
 		return f, nil
 	}
 	if head.Type() == plumbing.SymbolicReference {
-		f.Branch = head.Target().Short()
+		f.Branch, f.BranchFrom = head.Target().Short(), BranchCheckedOut
 		head, err = repo.Reference(head.Target(), true)
 		if errors.Is(err, plumbing.ErrReferenceNotFound) {
 			f.unknownAll(headFacts, "HEAD has no commit yet (unborn branch)")

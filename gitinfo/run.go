@@ -82,7 +82,8 @@ func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, arg
 	full := append([]string{"--no-optional-locks", "-C", r.dir}, args...)
 	cmd := exec.CommandContext(ctx, r.bin, full...) //nolint:gosec // fixed git subcommands; paths as arguments only
 	cmd.Env, cmd.WaitDelay = r.env, time.Second
-	inOwnGroup(cmd)
+	started, done := inOwnGroup(cmd)
+	defer done()
 	var stderr cappedBuffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -92,6 +93,7 @@ func (r *runner) stream(ctx context.Context, read func(*bufio.Reader) error, arg
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("gitinfo: starting git: %w", err)
 	}
+	started()
 	readErr := read(bufio.NewReaderSize(stdout, 32<<10))
 	_, _ = io.Copy(io.Discard, stdout)
 	err = cmd.Wait()
