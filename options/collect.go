@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/packer-enrich/packer-plugin-enrich/gitinfo"
 )
@@ -28,9 +29,9 @@ type Collection struct {
 // once, here. All the git work runs under git_timeout. Without a readable
 // repository (none, an untrusted one, or git not answering in time) it
 // fails when git_required is set, with the CI's facts; otherwise it returns
-// no git facts, the CI's, and a note saying why. It fails too when ctx is done (the build was
-// cancelled). ignore are the component's own files, which never make the
-// tree dirty.
+// no git facts, the CI's, and a note saying why. It fails too when ctx is
+// done (the build was cancelled). ignore are the component's own files,
+// which never make the tree dirty.
 func (s *Shared) Collect(ctx context.Context, env func(string) (string, bool), ignore []string) (Collection, error) {
 	path, err := s.path()
 	if err != nil {
@@ -54,11 +55,7 @@ func (s *Shared) Collect(ctx context.Context, env func(string) (string, bool), i
 	case s.GitRequired:
 		return Collection{CI: ci}, fmt.Errorf("git_required is set, but the git facts of %s could not be read: %w", path, err)
 	}
-	hint := "set git_path to the repository, or git_required = true to fail instead"
-	if errors.Is(err, context.DeadlineExceeded) {
-		hint = unreadableHint(err) + "; git_required = true fails instead"
-	}
-	return Collection{CI: ci, Err: err, Note: fmt.Sprintf("no git labels: %s (%s)", err, hint)}, nil
+	return Collection{CI: ci, Err: err, Note: fmt.Sprintf("no git labels: %s (%s; git_required = true fails instead)", err, unreadableHint(err))}, nil
 }
 
 // unreadableHint says what would make the repository readable after
@@ -112,10 +109,27 @@ func (s *Shared) collectGit(ctx context.Context, path string, o gitinfo.Options)
 	defer cancel()
 	g, err := gitinfo.Collect(gctx, path, o)
 	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-		return nil, fmt.Errorf("git did not answer within %s (git_timeout): %w", timeout, err)
+		return nil, &timeoutError{timeout: timeout, err: err}
 	}
 	return g, err
 }
+
+// timeoutError is git not answering within git_timeout: it names the
+// option and the git commands that were still running.
+type timeoutError struct {
+	timeout time.Duration
+	err     error // wraps context.DeadlineExceeded
+}
+
+func (e *timeoutError) Error() string {
+	msg := fmt.Sprintf("git did not answer within %s (git_timeout)", e.timeout)
+	if stopped := (*gitinfo.StoppedError)(nil); errors.As(e.err, &stopped) && len(stopped.Commands) > 0 {
+		msg += ": " + strings.Join(stopped.Commands, "; ")
+	}
+	return msg
+}
+
+func (e *timeoutError) Unwrap() error { return e.err }
 
 // path is git_path, or the working directory when it is unset.
 func (s *Shared) path() (string, error) {

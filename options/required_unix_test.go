@@ -48,6 +48,8 @@ func TestCheckRequiredHungStatus(t *testing.T) {
 				t.Errorf("CheckRequired: %v", err)
 			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.HasPrefix(err.Error(), "git_required: ")):
 				t.Errorf("CheckRequired = %v, want an error saying %q", err, tc.wantErr)
+			case tc.wantErr != "" && (strings.Count(err.Error(), "did not answer") != 1 || !strings.Contains(err.Error(), "(git_timeout): git status")):
+				t.Errorf("CheckRequired = %v, want it to say once that git did not answer, and name the git status that hung", err)
 			}
 		})
 	}
