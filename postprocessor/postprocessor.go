@@ -118,7 +118,10 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, source
 	}
 	art.labels = labels
 
-	if err := p.labelImages(ui, art, src); err != nil {
+	if src.imagesErr != nil {
+		ui.Error(fmt.Sprintf("%s; the images are passed on without labels", src.imagesErr))
+		art.rawImages = src.rawImages
+	} else if err := p.labelImages(ui, art, src.images, src.prior); err != nil {
 		return source, keep, forceKeep, err
 	}
 	c.fillSourceImageIDs(art.images, generated)
@@ -177,18 +180,12 @@ func (p *PostProcessor) writeOutput(ctx context.Context, ui packersdk.Ui, art *A
 	}
 }
 
-// labelImages decodes the source's images, or makes the fallback image, and
-// adds the labels to every one of them, as on_conflict says.
-// Labels an earlier enrich of the chain added (prior) are replaced without
-// counting as conflicts.
-func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, src source) error {
+// labelImages adds the labels to every one of the source's images, or to
+// the fallback image, as on_conflict says. Labels an earlier enrich of the
+// chain added (prior) are replaced without counting as conflicts.
+func (p *PostProcessor) labelImages(ui packersdk.Ui, art *Artifact, images []image.Image, prior map[string]string) error {
 	c := &p.config
-	if src.imagesErr != nil {
-		ui.Error(fmt.Sprintf("%s; the images are passed on without labels", src.imagesErr))
-		art.rawImages = src.rawImages
-		return nil
-	}
-	images, prior := slices.Clone(src.images), src.prior
+	images = slices.Clone(images)
 	if len(images) == 0 {
 		images = p.fallbackImages(ui, art)
 	}
