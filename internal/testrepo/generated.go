@@ -107,11 +107,12 @@ func generate(tb testing.TB, s Shape) (string, error) {
 	if _, err := os.Stat(ready); err == nil {
 		return dir, nil
 	}
+	removeAbandoned(filepath.Join(os.TempDir(), s.dirName()+".tmp-*"))
 	tmp, err := os.MkdirTemp(os.TempDir(), s.dirName()+".tmp-")
 	if err != nil {
 		return "", err
 	}
-	defer os.RemoveAll(tmp) //nolint:errcheck // nothing is left there after the rename
+	defer os.RemoveAll(tmp) // empty after the rename
 	start := time.Now()
 	if err := s.write(tb, tmp); err != nil {
 		return "", err
@@ -129,6 +130,18 @@ func generate(tb testing.TB, s Shape) (string, error) {
 	return dir, nil
 }
 
+// removeAbandoned removes the temporary directories matching pattern that
+// no process has written to for an hour: those of runs interrupted while
+// generating (a run takes minutes).
+func removeAbandoned(pattern string) {
+	dirs, _ := filepath.Glob(pattern)
+	for _, d := range dirs {
+		if fi, err := os.Stat(d); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			_ = os.RemoveAll(d)
+		}
+	}
+}
+
 // write makes the repository of shape s in dir, and its clones.
 func (s Shape) write(tb testing.TB, dir string) error {
 	base := filepath.Join(dir, Variants[0])
@@ -142,7 +155,7 @@ func (s Shape) write(tb testing.TB, dir string) error {
 	cmd := r.Cmd("fast-import", "--quiet")
 	cmd.Stdin = pr
 	out, err := cmd.CombinedOutput()
-	pr.Close() //nolint:errcheck,gosec // unblocks the writer if git stopped reading
+	_ = pr.Close() // unblocks the writer if git stopped reading
 	if err != nil {
 		return fmt.Errorf("fast-import: %w: %s", err, out)
 	}
@@ -199,14 +212,14 @@ func (s Shape) history(w io.Writer) error {
 		fmt.Fprintf(bw, "author Ada Author <ada@example.com> %d +0000\ncommitter Cy Committer <cy@example.com> %d +0000\n", ts, ts)
 		data("change " + strconv.Itoa(i))
 		if i == 1 {
-			bw.WriteString("M 100644 inline .gitignore\n")
+			fmt.Fprint(bw, "M 100644 inline .gitignore\n")
 			data("*.o\nbuild/\n")
 			for n := range total {
-				bw.WriteString("M 100644 inline " + path(n) + "\n")
+				fmt.Fprintf(bw, "M 100644 inline %s\n", path(n))
 				data(fmt.Sprintf("package p\n\n// file %d of a generated benchmark tree.\nvar X = %d\n", n, n))
 			}
 		} else {
-			bw.WriteString("M 100644 inline " + path(i*7919) + "\n")
+			fmt.Fprintf(bw, "M 100644 inline %s\n", path(i*7919))
 			data(fmt.Sprintf("package p\n\n// changed by commit %d.\nvar X = %d\n", i, i))
 		}
 		if s.TagEvery > 0 && i%s.TagEvery == 0 && tags < s.Tags {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestGenerated: a generated repository has its shape's files, commits and
@@ -86,5 +87,30 @@ func TestGenerated(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGeneratedRemovesAbandoned: generating a shape removes the temporary
+// directories of its interrupted runs, untouched for over an hour, and
+// leaves those that may be another process's, under way.
+func TestGeneratedRemovesAbandoned(t *testing.T) {
+	NeedGit(t)
+	t.Setenv("TMPDIR", t.TempDir())
+	s := Shape{Name: "abandoned", Dirs: 1, Subdirs: 1, Files: 2, Commits: 3}
+	abandoned := filepath.Join(os.TempDir(), s.dirName()+".tmp-1")
+	underWay := filepath.Join(os.TempDir(), s.dirName()+".tmp-2")
+	for _, d := range []string{abandoned, underWay} {
+		WriteFile(t, filepath.Join(d, "refreshed", "file"), "partial\n")
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(abandoned, old, old); err != nil {
+		t.Fatal(err)
+	}
+	Generated(t, s)
+	if _, err := os.Stat(abandoned); !os.IsNotExist(err) {
+		t.Errorf("the abandoned directory is still there: %v", err)
+	}
+	if _, err := os.Stat(underWay); err != nil {
+		t.Errorf("the directory under way was removed: %v", err)
 	}
 }
