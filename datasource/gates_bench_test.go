@@ -1,7 +1,6 @@
 package datasource
 
 import (
-	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -25,11 +24,7 @@ func BenchmarkExecuteGates(b *testing.B) {
 	dir := os.Getenv("ENRICH_BENCH_REPO")
 	r := testrepo.Open(b, dir)
 	if dir == "" {
-		r = testrepo.New(b)
-		for i := 0; i < 2000; i++ {
-			r.Write(fmt.Sprintf("dir%02d/file%04d.txt", i%40, i), fmt.Sprintf("content %d\n", i))
-		}
-		r.CommitAll("files")
+		r = benchFiles(b)
 	}
 	env := map[string]string{"GITLAB_CI": "true", "CI_PIPELINE_ID": "1", "CI_COMMIT_SHA": r.Git("rev-parse", "HEAD"), "CI_COMMIT_TAG": "v9.9.9"}
 	variants := []struct {

@@ -37,9 +37,9 @@ import (
 func BenchmarkPackerBuildEnrichVsManifest(b *testing.B) {
 	requireAcc(b)
 	pluginPath := benchPluginPath(b)
-	for _, s := range []benchShape{tagless, large} {
-		b.Run(s.name, func(b *testing.B) {
-			repo := benchRepo(b, s)
+	for _, s := range []testrepo.Shape{testrepo.Tagless60k, testrepo.Large} {
+		b.Run(s.Name, func(b *testing.B) {
+			repo := testrepo.Generated(b, s)
 			dir := b.TempDir()
 			builds := map[string]string{
 				"enrich":   benchTemplate(`  post-processor "enrich" {` + fmt.Sprintf("\n    git_path = %q\n    output   = %q\n  }", repo, filepath.Join(dir, "enriched.json"))),
@@ -109,8 +109,8 @@ func BenchmarkPackerBuildEnrichVsManifest(b *testing.B) {
 // goalMs is what enrich may add to a build on a repository of shape s
 // (issue 14): 50 ms where there is no tag, one `git status` (statusMs) and
 // 20 ms elsewhere.
-func goalMs(s benchShape, statusMs float64) float64 {
-	if s.tags == 0 {
+func goalMs(s testrepo.Shape, statusMs float64) float64 {
+	if s.Tags == 0 {
 		return 50
 	}
 	return statusMs + 20

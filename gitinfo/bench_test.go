@@ -1,165 +1,29 @@
 package gitinfo
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
-// The benchmark repository: 41,000 files, 20,000 commits, 3,000 annotated
-// tags in packed-refs (one on every sixth commit up to commit 18,000, so
-// describe walks 2,000 commits). benchVersion keys the cache; bump it when
-// the generator changes.
-const (
-	benchVersion = "v2"
-	benchDirs    = 40
-	benchSubdirs = 25
-	benchFiles   = 41 // 40*25*41 = 41,000 files
-	benchCommits = 20000
-	benchTags    = 3000
-)
-
-// benchVariants are the shapes measured: with and without a commit-graph,
-// refreshed (the index has settled stat data) and as a fresh clone (every
-// entry racily clean, as in a CI checkout, so status hashes the files).
-var benchVariants = []string{"refreshed", "refreshed-commit-graph", "fresh-clone", "fresh-clone-commit-graph"}
-
 // benchGit is the git Collect finds, for sequentialCLI.
-var benchGit string
+var benchGit, _ = exec.LookPath("git")
 
-// cache is one generated benchmark directory under os.TempDir().
-type cache struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-var (
-	benchCache   cache // the benchmark repository's four shapes
-	taglessCache cache // the tagless long history
-)
-
-// benchRepos returns the directory holding one repository per variant,
-// generated on first use with git fast-import and cached under
-// os.TempDir() for later runs.
+// benchRepos returns the directory holding testrepo.Large's repositories,
+// one per testrepo.Variants: with and without a commit-graph, refreshed
+// (the index has settled stat data) and as a fresh clone (every entry
+// racily clean, as in a CI checkout, so status hashes the files).
 func benchRepos(b *testing.B) string {
-	return benchCache.get(b, "gitinfo-bench-"+benchVersion, generateBenchRepos)
-}
-
-// get returns the directory name under os.TempDir(), generating it with
-// generate unless an earlier run left it ready.
-func (c *cache) get(b *testing.B, name string, generate func(*testing.B, string) error) string {
-	b.Helper()
-	testrepo.NeedGit(b)
-	c.once.Do(func() {
-		benchGit, _ = exec.LookPath("git")
-		c.dir = filepath.Join(os.TempDir(), name)
-		if _, err := os.Stat(filepath.Join(c.dir, ".ready")); err == nil {
-			return
-		}
-		_ = os.RemoveAll(c.dir)
-		start := time.Now()
-		c.err = generate(b, c.dir)
-		if c.err == nil {
-			c.err = os.WriteFile(filepath.Join(c.dir, ".ready"), nil, 0o600)
-		}
-		b.Logf("generated %s in %s", c.dir, time.Since(start).Round(time.Second))
-	})
-	if c.err != nil {
-		b.Fatal(c.err)
-	}
-	return c.dir
-}
-
-func generateBenchRepos(b *testing.B, dir string) error {
-	base := filepath.Join(dir, "refreshed")
-	if err := os.MkdirAll(base, 0o750); err != nil {
-		return err
-	}
-	r := testrepo.Open(b, base)
-	r.Git("init", "-q", "-b", "main")
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(writeBenchHistory(pw)) }()
-	cmd := r.Cmd("fast-import", "--quiet")
-	cmd.Stdin = pr
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("fast-import: %w: %s", err, out)
-	}
-	r.Git("pack-refs", "--all")
-	r.Git("reset", "-q", "--hard", "main")
-	clone := func(from, name string, graph bool) string {
-		c := filepath.Join(dir, name)
-		r.GitIn(dir, "clone", "-q", from, c)
-		if graph {
-			r.GitIn(c, "commit-graph", "write", "--reachable")
-		}
-		return c
-	}
-	g := clone(base, "refreshed-commit-graph", true)
-	clone(base, "fresh-clone", false)
-	clone(g, "fresh-clone-commit-graph", true)
-	// settle the stat data of the refreshed ones, as a work tree some
-	// seconds old that git has looked at
-	time.Sleep(1100 * time.Millisecond)
-	for _, v := range benchVariants {
-		c := filepath.Join(dir, v)
-		verb := "set-url"
-		if v == "refreshed" {
-			verb = "add" // the clones' origin is where they came from
-		}
-		r.GitIn(c, "remote", verb, "origin", "https://ci-bot:glpat-secret@gitlab.example.com/big/repo.git")
-		if strings.HasPrefix(v, "refreshed") {
-			r.GitIn(c, "update-index", "-q", "--refresh")
-		}
-	}
-	return nil
-}
-
-// writeBenchHistory writes the fast-import stream of the benchmark
-// history.
-func writeBenchHistory(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	path := func(n int) string {
-		n %= benchDirs * benchSubdirs * benchFiles
-		return fmt.Sprintf("module%02d/pkg%02d/file%03d.go", n/(benchSubdirs*benchFiles), n/benchFiles%benchSubdirs, n%benchFiles)
-	}
-	data := func(s string) { fmt.Fprintf(bw, "data %d\n%s\n", len(s), s) }
-	tags := 0
-	for i := 1; i <= benchCommits; i++ {
-		ts := 1600000000 + i*600
-		fmt.Fprintf(bw, "commit refs/heads/main\nmark :%d\n", i)
-		fmt.Fprintf(bw, "author Ada Author <ada@example.com> %d +0000\ncommitter Cy Committer <cy@example.com> %d +0000\n", ts, ts)
-		data("change " + strconv.Itoa(i))
-		if i == 1 {
-			bw.WriteString("M 100644 inline .gitignore\n")
-			data("*.o\nbuild/\n")
-			for n := range benchDirs * benchSubdirs * benchFiles {
-				bw.WriteString("M 100644 inline " + path(n) + "\n")
-				data(fmt.Sprintf("package p\n\n// file %d of a generated benchmark tree.\nvar X = %d\n", n, n))
-			}
-		} else {
-			bw.WriteString("M 100644 inline " + path(i*7919) + "\n")
-			data(fmt.Sprintf("package p\n\n// changed by commit %d.\nvar X = %d\n", i, i))
-		}
-		if i%6 == 0 && tags < benchTags {
-			tags++
-			fmt.Fprintf(bw, "tag v1.%d.0\nfrom :%d\ntagger Ada Author <ada@example.com> %d +0000\n", tags, i, ts)
-			data("release " + strconv.Itoa(tags))
-		}
-	}
-	return bw.Flush()
+	return filepath.Dir(testrepo.Generated(b, testrepo.Large))
 }
 
 // sequentialCLI runs the git commands Collect runs, one after another
@@ -202,7 +66,7 @@ func median(ds []time.Duration) time.Duration {
 func BenchmarkCollect(b *testing.B) {
 	dir := benchRepos(b)
 	ctx := context.Background()
-	for _, v := range benchVariants {
+	for _, v := range testrepo.Variants {
 		b.Run(v, func(b *testing.B) {
 			repo := filepath.Join(dir, v)
 			f, err := Collect(ctx, repo, Options{})
@@ -294,7 +158,7 @@ func measureCollect(b *testing.B, repo string, opts Options) {
 // measure: Linux carries the forking parent's peak into it.
 func BenchmarkCollectPeakRSS(b *testing.B) {
 	dir := benchRepos(b)
-	for _, v := range benchVariants {
+	for _, v := range testrepo.Variants {
 		b.Run(v, func(b *testing.B) {
 			var own []float64
 			for b.Loop() {
