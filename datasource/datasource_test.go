@@ -14,8 +14,10 @@ import (
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/packer-enrich/packer-plugin-enrich/internal/labeltest"
 	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
+	"github.com/packer-enrich/packer-plugin-enrich/options"
 	"github.com/packer-enrich/packer-plugin-enrich/postprocessor"
 )
 
@@ -121,9 +123,7 @@ func TestExecuteGivesGitsAnswers(t *testing.T) {
 		"ci_trigger": "pull_request", "ci_workflow": "images", "ci_job": "build-ami",
 		// no git_author, no ci_actor: opt-in labels
 	}
-	if got := stringMap(out["labels"]); !reflect.DeepEqual(got, wantLabels) {
-		t.Errorf("labels:\n got %v\nwant %v", got, wantLabels)
-	}
+	labeltest.Check(t, stringMap(out["labels"]), wantLabels)
 }
 
 func TestExecuteUnknownFacts(t *testing.T) {
@@ -176,14 +176,30 @@ func TestExecuteUnknownFacts(t *testing.T) {
 				}
 			}
 			got := stringMap(out["labels"])
-			if len(got) != len(tc.labelKeys) {
-				t.Errorf("labels = %v, want the keys %v", got, tc.labelKeys)
-			}
 			for _, k := range tc.labelKeys {
 				if got[k] == "" {
 					t.Errorf("label %s missing from %v", k, got)
 				}
 			}
+			// no label of a fact that is unknown, excluded or null; no
+			// label but the table's default ones
+			excluded, _ := tc.cfg["exclude_labels"].([]string)
+			absent := slices.Clone(excluded)
+			for _, name := range tc.empty {
+				if !strings.HasPrefix(name, "ci_") {
+					name = "git_" + name
+				}
+				absent = append(absent, name)
+			}
+			if tc.dirty == nil {
+				absent = append(absent, "git_dirty")
+			}
+			for _, k := range absent {
+				if _, ok := got[k]; ok {
+					t.Errorf("label %s = %q, want it left out (labels %v)", k, got[k], got)
+				}
+			}
+			labeltest.Check(t, got, nil)
 			if tags := out["tags"]; tags.IsNull() || tags.LengthInt() != 0 {
 				t.Errorf("tags = %#v, want an empty list", tags)
 			}
@@ -224,7 +240,7 @@ func TestConfigureBadInputAsThePostProcessor(t *testing.T) {
 		{"label_prefix with colon", map[string]interface{}{"label_prefix": "acme:"}, []string{"label_prefix", "letters, digits"}},
 		{"exclude_labels unknown", map[string]interface{}{"exclude_labels": []string{"git_sha"}}, []string{"exclude_labels[0]", `"git_sha"`, `"git_commit"`, `"ci_pull_request"`}},
 		{"include_labels not opt-in", map[string]interface{}{"include_labels": []string{"ci_actor", "actor"}},
-			[]string{"include_labels[1]", `"actor"`, `"git_author", "ci_actor"`}},
+			[]string{"include_labels[1]", `"actor"`, "valid names are " + options.QuoteList(labels.OptInNames())}},
 		{"include_labels and exclude_labels name one label", map[string]interface{}{"include_labels": []string{"ci_actor"}, "exclude_labels": []string{"ci_actor"}},
 			[]string{"include_labels[0]", `"ci_actor" is also in exclude_labels`}},
 		{"git_path missing", map[string]interface{}{"git_path": "/nonexistent/enrich"}, []string{"git_path", "/nonexistent/enrich", "does not exist"}},

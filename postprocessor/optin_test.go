@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/packer-enrich/packer-plugin-enrich/labels"
+	"github.com/packer-enrich/packer-plugin-enrich/options"
+
 	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
@@ -51,7 +54,7 @@ func TestIncludeLabelsRefused(t *testing.T) {
 		want string
 	}{
 		{"not an opt-in label", map[string]interface{}{"include_labels": []string{"author"}},
-			`include_labels[0]: "author" is not an opt-in label; valid names are "git_author", "ci_actor"`},
+			`include_labels[0]: "author" is not an opt-in label; valid names are ` + options.QuoteList(labels.OptInNames())},
 		{"a label of the user's named as an included one", map[string]interface{}{"include_labels": []string{"git_author"}, "labels": map[string]string{"git_author": "x"}},
 			`labels["git_author"]: the name is already the label "git_author" that include_labels adds; remove it from include_labels`},
 	} {
