@@ -4,10 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 	"github.com/packer-enrich/packer-plugin-enrich/labels"
 	"github.com/packer-enrich/packer-plugin-enrich/options"
-
-	"github.com/packer-enrich/packer-plugin-enrich/internal/testrepo"
 )
 
 // TestIncludeLabels shows the opt-in labels: left out by default, added
