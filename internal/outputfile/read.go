@@ -34,61 +34,55 @@ func readOutputFile(f *os.File, path string) (outputDoc, fs.FileInfo, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return doc, fi, nil
 	}
-	refuse := func(reason error) error {
-		return fmt.Errorf("%s exists but is not an enrich output file (%w); it was left as it is: remove it or choose another output path", path, reason)
-	}
-	if err := json.Unmarshal(data, &doc.top); err != nil {
-		return doc, fi, refuse(err)
-	}
-	if doc.top == nil {
-		return doc, fi, refuse(errors.New("it is null"))
-	}
-	if doc.top["builds"] == nil {
-		return doc, fi, refuse(errors.New(`it has no "builds"`))
-	}
-	if err := json.Unmarshal(doc.top["builds"], &doc.Builds); err != nil {
-		return doc, fi, refuse(err)
-	}
-	if doc.Builds == nil {
-		return doc, fi, refuse(errors.New(`"builds" is null`))
-	}
-	if err := duplicateKey(data); err != nil {
-		return doc, fi, refuse(err)
+	if err := doc.parse(data); err != nil {
+		return doc, fi, fmt.Errorf("%s exists but is not an enrich output file (%w); it was left as it is: remove it or choose another output path", path, err)
 	}
 	return doc, fi, nil
 }
 
-// duplicateKey reports a key that the top-level object of data, or its
-// "builds" object, has twice: JSON decoders keep one of the two values, so
-// rewriting such a file would lose the other. data is a valid JSON object.
-func duplicateKey(data []byte) error {
-	seen := map[string]bool{}
-	return eachKey(data, func(key string, value json.RawMessage) error {
-		if seen[key] {
+// parse reads data into doc: a JSON object with a "builds" object, neither
+// with a key twice (JSON decoders keep one of two values, so rewriting such
+// a file would lose the other). It says why data is not one.
+func (doc *outputDoc) parse(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	err := eachKey(dec, "it", func(key string, value json.RawMessage) error {
+		if _, ok := doc.top[key]; ok {
 			return fmt.Errorf("it has the key %q twice, and rewriting it would lose one of them", key)
 		}
-		seen[key] = true
-		if key != "builds" {
-			return nil
+		doc.top[key] = value
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("it has more than one JSON value")
+	}
+	builds, ok := doc.top["builds"]
+	if !ok {
+		return errors.New(`it has no "builds"`)
+	}
+	return eachKey(json.NewDecoder(bytes.NewReader(builds)), `"builds"`, func(key string, value json.RawMessage) error {
+		if _, ok := doc.Builds[key]; ok {
+			return fmt.Errorf(`its "builds" has the key %q twice, and rewriting it would lose one of them`, key)
 		}
-		builds := map[string]bool{}
-		return eachKey(value, func(key string, _ json.RawMessage) error {
-			if builds[key] {
-				return fmt.Errorf(`its "builds" has the key %q twice, and rewriting it would lose one of them`, key)
-			}
-			builds[key] = true
-			return nil
-		})
+		doc.Builds[key] = value
+		return nil
 	})
 }
 
-// eachKey calls f with each key of the JSON object data and its value, in
-// the order they are written, until f returns an error. A value that is not
-// an object has no keys.
-func eachKey(data []byte, f func(key string, value json.RawMessage) error) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+// eachKey reads a JSON object from dec and calls f with each of its keys
+// and values, in the order they are written, until f returns an error. what
+// names the object in the error when it is not one.
+func eachKey(dec *json.Decoder, what string, f func(key string, value json.RawMessage) error) error {
+	t, err := dec.Token()
+	switch {
+	case err != nil:
 		return err
+	case t == nil:
+		return fmt.Errorf("%s is null", what)
+	case t != json.Delim('{'):
+		return fmt.Errorf("%s is not a JSON object", what)
 	}
 	for dec.More() {
 		t, err := dec.Token()
@@ -104,5 +98,6 @@ func eachKey(data []byte, f func(key string, value json.RawMessage) error) error
 			return err
 		}
 	}
-	return nil
+	_, err = dec.Token() // the closing brace
+	return err
 }
