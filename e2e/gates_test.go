@@ -164,7 +164,7 @@ func TestAccGates(t *testing.T) {
 				r.Git("checkout", "-q", "-b", "feature/x")
 				return nil
 			},
-			want: `require.branches: the branch of {root} is "feature/x" (the branch checked out, or at a detached HEAD the one local branch there), which matches none of "main"`},
+			want: `require.branches: the branch of {root} is "feature/x" (the branch checked out), which matches none of "main"`},
 		{name: "branches-detached-refused", gates: branches,
 			prepare: func(_ *testing.T, r *testrepo.Repo) map[string]string { r.DetachOnNewCommit(); return nil },
 			want:    `require.branches: no branch can be told for HEAD ({short}) of {root}: no branch is checked out, no CI is detected`},

@@ -191,10 +191,19 @@ func checkBranches(globs []string, g *gitinfo.Facts, ci *gitinfo.CI) error {
 
 // branchSource says where the branch enrich reports came from.
 func branchSource(g *gitinfo.Facts, ci *gitinfo.CI) string {
-	if ci != nil && ci.Branch != "" && ci.Branch == g.Branch {
-		return fmt.Sprintf("the branch the CI (%s) builds", ci.Provider)
+	switch g.BranchFrom {
+	case gitinfo.BranchCI:
+		provider := "the CI"
+		if ci != nil {
+			provider += " (" + ci.Provider + ")"
+		}
+		return "at a detached HEAD, the branch " + provider + " builds"
+	case gitinfo.BranchRebase:
+		return "the branch a stopped rebase is rebasing"
+	case gitinfo.BranchAtHead:
+		return "at a detached HEAD, the one local branch there"
 	}
-	return "the branch checked out, or at a detached HEAD the one local branch there"
+	return "the branch checked out"
 }
 
 // minCICommit is the fewest hex digits of a CI's commit that can name HEAD.

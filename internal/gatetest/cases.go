@@ -217,9 +217,18 @@ var Cases = []Case{
 			r.Git("checkout", "-q", "-b", "feature/x")
 			return r, nil
 		},
-		Want: `require.branches: the branch of {root} is "feature/x" (the branch checked out, or at a detached HEAD the one local branch there), which matches none of "main", "release/*"; build from a branch that matches, or set branches from a variable (branches = var.release ? ["main"] : [])`},
+		Want: `require.branches: the branch of {root} is "feature/x" (the branch checked out), which matches none of "main", "release/*"; build from a branch that matches, or set branches from a variable (branches = var.release ? ["main"] : [])`},
 	{Name: "branches refused for the branch a CI builds", Outcome: Refused, Options: branches, Setup: githubPR,
-		Want: `require.branches: the branch of {root} is "feature/x" (the branch the CI (github-actions) builds), which matches none of "main", "release/*"; build from a branch that matches, or set branches from a variable (branches = var.release ? ["main"] : [])`},
+		Want: `require.branches: the branch of {root} is "feature/x" (at a detached HEAD, the branch the CI (github-actions) builds), which matches none of "main", "release/*"; build from a branch that matches, or set branches from a variable (branches = var.release ? ["main"] : [])`},
+	{Name: "branches refused for the one local branch at a detached HEAD", Outcome: Refused, Options: branches,
+		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
+			r := testrepo.New(t)
+			r.Git("checkout", "-q", "-b", "feature/y")
+			r.Git("checkout", "-q", "--detach")
+			r.Git("branch", "-q", "-D", "main")
+			return r, nil
+		},
+		Want: `require.branches: the branch of {root} is "feature/y" (at a detached HEAD, the one local branch there), which matches none of "main", "release/*"; build from a branch that matches, or set branches from a variable (branches = var.release ? ["main"] : [])`},
 	{Name: "branches refused on a detached HEAD with no CI", Outcome: Refused, Options: branches,
 		Setup: func(t *testing.T) (*testrepo.Repo, map[string]string) {
 			r := testrepo.New(t)
